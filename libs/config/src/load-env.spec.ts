@@ -1,0 +1,36 @@
+import { loadEnv, ConfigError } from './load-env';
+
+describe('loadEnv', () => {
+  it('applies the documented defaults', () => {
+    const env = loadEnv({});
+    expect(env.HL7_PORT).toBe(2575);
+    expect(env.DICOM_PORT).toBe(11112);
+    expect(env.DICOM_AE_TITLE).toBe('RADFLOW');
+    expect(env.HTTP_PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.HL7_MAX_MESSAGE_BYTES).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(env.MWL_OFFERED_STATUSES).toEqual(['SCHEDULED', 'ARRIVED']);
+  });
+
+  it('names every bad variable on its own line', () => {
+    expect(() => loadEnv({ HL7_PORT: 'abc', RIS_HL7_URL: 'http://x', DICOM_AE_TITLE: 'A_TITLE_FAR_TOO_LONG' })).toThrow(ConfigError);
+    try {
+      loadEnv({ HL7_PORT: 'abc', RIS_HL7_URL: 'http://x' });
+    } catch (e) {
+      const lines = (e as Error).message.split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^invalid environment variable HL7_PORT="abc"/);
+      expect(lines[1]).toMatch(/^invalid environment variable RIS_HL7_URL=/);
+    }
+  });
+
+  it('parses key=value maps and lists', () => {
+    const env = loadEnv({ HL7_STATION_AE_BY_MODALITY: 'CT=CT01, MR=MR_3T', HL7_PROCESSING_IDS: 'P' });
+    expect(env.HL7_STATION_AE_BY_MODALITY).toEqual({ CT: 'CT01', MR: 'MR_3T' });
+    expect(env.HL7_PROCESSING_IDS).toEqual(['P']);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});

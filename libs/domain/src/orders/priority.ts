@@ -1,0 +1,20 @@
+/** DICOM Requested Procedure Priority (0040,1003) defined terms. */
+export type DicomPriority = 'STAT' | 'HIGH' | 'ROUTINE' | 'MEDIUM' | 'LOW';
+
+/** HL7 table 0027 → DICOM, as dcm4chee maps it (hl7-orders-to-mwl.md §4); T → MEDIUM kept for interoperability. */
+export const PRIORITY_TABLE: Readonly<Record<string, DicomPriority>> = {
+  S: 'STAT',
+  A: 'HIGH',
+  P: 'HIGH',
+  C: 'HIGH',
+  R: 'ROUTINE',
+  T: 'MEDIUM',
+};
+
+/** undefined when the sender gave none or a code with no DICOM equivalent (PRN …). */
+export function toDicomPriority(hl7: string | undefined): DicomPriority | undefined {
+  return hl7 ? PRIORITY_TABLE[hl7.toUpperCase()] : undefined;
+}
+
+/** Sort rank for worklists: STAT first. */
+export const PRIORITY_RANK: Readonly<Record<DicomPriority, number>> = { STAT: 0, HIGH: 1, MEDIUM: 2, ROUTINE: 3, LOW: 4 };

@@ -1,0 +1,2 @@
+export * from './patient';
+export * from "./patient.service";

@@ -1,0 +1,41 @@
+import { DomainError, DomainErrorCode } from '../common';
+import { VisitInput } from '../orders';
+import { ChangeSource, WorkflowStore } from '../workflow';
+import { ChangePatientIdCommand, MergePatientsCommand, PatientDemographics } from './patient';
+
+/** ADT use cases: registration and updates, merges, identifier changes. ADT never creates worklist items. */
+export class PatientService {
+  async upsert(store: WorkflowStore, patient: PatientDemographics, visit: VisitInput | undefined, source: ChangeSource): Promise<string> {
+    const ref = await store.upsertPatient(patient);
+    if (visit) await store.updateVisitOnOpenOrders(ref, visit);
+    await store.addOutbox({ topic: 'patient.updated', aggregateId: ref, payload: { source: source.kind } });
+    return ref;
+  }
+
+  /** A40/A34/A36: the prior patient's orders and steps move to the survivor; the prior record is retired. */
+  async merge(store: WorkflowStore, cmd: MergePatientsCommand, source: ChangeSource): Promise<void> {
+    const prior = await store.resolvePatient(cmd.prior);
+    if (!prior) throw new DomainError(DomainErrorCode.UnknownPatient, 'prior patient not found', { segment: 'MRG', sequence: 1, field: 1 });
+    if (cmd.prior.issuer !== cmd.surviving.identifier.issuer) {
+      throw new DomainError(DomainErrorCode.InvalidValue, 'merge across assigning authorities is a link, not a merge', { segment: 'MRG', sequence: 1, field: 1 });
+    }
+    const survivingRef = await store.upsertPatient(cmd.surviving);
+    if (prior.ref === survivingRef) return; // resent merge
+    const moved = await store.mergePatient(prior.ref, survivingRef);
+    await store.addOutbox({ topic: 'patient.merged', aggregateId: survivingRef, payload: { priorRef: prior.ref, ...moved, source: source.kind } });
+  }
+
+  /** A47: the patient known by the prior identifier is now known by the new one. */
+  async changeIdentifier(store: WorkflowStore, cmd: ChangePatientIdCommand, source: ChangeSource): Promise<void> {
+    const prior = await store.findPatient(cmd.prior);
+    const taken = await store.findPatient(cmd.newIdentifier);
+    if (!prior) {
+      if (taken) return; // resent change: already applied
+      throw new DomainError(DomainErrorCode.UnknownPatient, 'prior patient identifier not found', { segment: 'MRG', sequence: 1, field: 1 });
+    }
+    if (taken) throw new DomainError(DomainErrorCode.DuplicatePatient, 'new identifier already in use', { segment: 'PID', sequence: 1, field: 3 });
+    await store.changePatientIdentifier(prior.ref, cmd.newIdentifier);
+    await store.upsertPatient({ ...cmd.demographics, identifier: cmd.newIdentifier });
+    await store.addOutbox({ topic: 'patient.identifier-changed', aggregateId: prior.ref, payload: { source: source.kind } });
+  }
+}

@@ -1,0 +1,47 @@
+import { FieldUpdate } from '../common';
+
+/** A patient identifier with its assigning authority (HL7 CX: ID ^^^ authority ^ type). */
+export interface PatientIdentifier {
+  id: string;
+  /** CX.4.1 namespace; '' when the sender gave none. */
+  issuer: string;
+  universalId?: string;
+  universalIdType?: string;
+  typeCode?: string;
+}
+
+/** Demographics as a sender stated them; every field follows FieldUpdate rules. */
+export interface PatientDemographics {
+  identifier: PatientIdentifier;
+  otherIdentifiers?: PatientIdentifier[];
+  /** DICOM PN, alphabetic group: family^given^middle^prefix^suffix */
+  name?: FieldUpdate<string>;
+  nameIdeographic?: FieldUpdate<string>;
+  namePhonetic?: FieldUpdate<string>;
+  /** DICOM DA (YYYYMMDD) */
+  birthDate?: FieldUpdate<string>;
+  birthTime?: FieldUpdate<string>;
+  /** DICOM CS: M, F, O */
+  sex?: FieldUpdate<string>;
+  motherBirthName?: FieldUpdate<string>;
+}
+
+export interface Patient {
+  ref: string;
+  identifier: PatientIdentifier;
+  name: string | null;
+  birthDate: string | null;
+  sex: string | null;
+  mergedInto: string | null;
+}
+
+export interface MergePatientsCommand {
+  surviving: PatientDemographics;
+  prior: PatientIdentifier;
+}
+
+export interface ChangePatientIdCommand {
+  newIdentifier: PatientIdentifier;
+  prior: PatientIdentifier;
+  demographics: PatientDemographics;
+}

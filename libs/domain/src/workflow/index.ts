@@ -1,0 +1,2 @@
+export * from './workflow-store';
+export * from './unit-of-work';

@@ -1,0 +1,16 @@
+import { InboundMessageStore } from '../messages';
+import { WorkflowStore } from './workflow-store';
+
+export interface TransactionContext {
+  workflow: WorkflowStore;
+  messages: InboundMessageStore;
+  /** Rolls back the changes made since the savepoint; the transaction goes on. */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** Port: runs work in one database transaction; commits when it resolves, rolls back when it throws. */
+export interface UnitOfWork {
+  run<T>(work: (tx: TransactionContext) => Promise<T>): Promise<T>;
+}
+
+export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');

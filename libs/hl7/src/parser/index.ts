@@ -1,0 +1,5 @@
+export * from './delimiters';
+export * from './escape';
+export * from './hl7-segment';
+export * from './hl7-message';
+export * from './parse-hl7';

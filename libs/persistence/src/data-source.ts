@@ -1,0 +1,41 @@
+import { DataSource } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { MIGRATIONS } from './migrations';
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize: number;
+  applicationName?: string;
+}
+
+/** TypeORM owns the pool and the migrations; hot paths use SQL through its query runners. */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: ['error'],
+    extra: {
+      max: options.poolSize,
+      application_name: options.applicationName ?? 'radflow',
+      connectionTimeoutMillis: 5000,
+      // a dead database must fail requests fast, not hang them (ACK AR, sender retries)
+      query_timeout: 30000,
+    },
+  });
+}
+
+/** Runs pending migrations; safe to call from several processes at once (advisory lock). */
+export async function migrate(ds: DataSource): Promise<string[]> {
+  await ds.query('SELECT pg_advisory_lock(727274)');
+  try {
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await ds.query('SELECT pg_advisory_unlock(727274)');
+  }
+}

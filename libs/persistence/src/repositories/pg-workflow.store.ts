@@ -1,0 +1,195 @@
+import {
+  ChangeSource, OrderGroupCommand, OrderRecord, OutboxEvent, Patient, PatientDemographics, PatientIdentifier,
+  ProcedureRecord, ProcedureStepInput, RequestedProcedureInput, SpsStatus, StepRecord, VisitInput, WorkflowStore,
+} from '@radflow/domain';
+import { insertSql, json, Sql, updateSql } from './sql';
+import { stepColumns } from './step-columns';
+
+const FINAL = `('CANCELED','DISCONTINUED','COMPLETED')`;
+
+/** WorkflowStore over one Postgres transaction, in plain SQL (the ingest hot path). */
+export class PgWorkflowStore implements WorkflowStore {
+  constructor(private readonly sql: Sql) {}
+
+  async findPatient(id: PatientIdentifier): Promise<Patient | null> {
+    const rows = await this.sql('SELECT * FROM patients WHERE patient_id = $1 AND issuer = $2', [id.id, id.issuer]);
+    return rows[0] ? toPatient(rows[0]) : null;
+  }
+
+  async resolvePatient(id: PatientIdentifier): Promise<Patient | null> {
+    const rows = await this.sql(
+      `SELECT s.* FROM patients p JOIN patients s ON s.id = COALESCE(p.merged_into, p.id)
+        WHERE p.patient_id = $1 AND p.issuer = $2 FOR UPDATE OF s`,
+      [id.id, id.issuer],
+    );
+    return rows[0] ? toPatient(rows[0]) : null;
+  }
+
+  async upsertPatient(d: PatientDemographics): Promise<string> {
+    const cols: [string, unknown][] = [
+      ['name', d.name], ['name_ideographic', d.nameIdeographic], ['name_phonetic', d.namePhonetic],
+      ['birth_date', d.birthDate], ['birth_time', d.birthTime], ['sex', d.sex], ['mother_birth_name', d.motherBirthName],
+      ['issuer_universal_id', d.identifier.universalId], ['issuer_universal_id_type', d.identifier.universalIdType],
+      ['identifier_type_code', d.identifier.typeCode], ['other_ids', d.otherIdentifiers?.length ? json(d.otherIdentifiers) : undefined],
+    ];
+    // $3.. are values, $14.. say whether the sender stated them ("" clears, empty keeps)
+    const params: unknown[] = [d.identifier.id, d.identifier.issuer, ...cols.map(([, v]) => v ?? null), ...cols.map(([, v]) => v !== undefined)];
+    const names = cols.map(([c]) => c);
+    const sets = names.map((c, i) => `${c} = CASE WHEN $${3 + cols.length + i} THEN EXCLUDED.${c} ELSE patients.${c} END`);
+    const rows = await this.sql<{ ref: string }>(
+      `INSERT INTO patients (patient_id, issuer, ${names.join(', ')})
+       VALUES ($1, $2, ${names.map((c, i) => (c === 'other_ids' ? `COALESCE($${3 + i}::jsonb, '[]')` : `$${3 + i}`)).join(', ')})
+       ON CONFLICT (patient_id, issuer) DO UPDATE SET ${sets.join(', ')}, updated_at = now()
+       RETURNING COALESCE(merged_into, id) AS ref`,
+      params,
+    );
+    return rows[0].ref;
+  }
+
+  async updateVisitOnOpenOrders(patientRef: string, visit: VisitInput): Promise<void> {
+    const cols = visitColumns(visit);
+    const set = Object.entries(cols).filter(([, v]) => v !== undefined);
+    if (!set.length) return;
+    await this.sql(
+      `UPDATE imaging_orders o SET ${set.map(([c], i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now()
+        WHERE o.patient_ref = $1 AND EXISTS (
+          SELECT 1 FROM requested_procedures r JOIN scheduled_procedure_steps s ON s.procedure_ref = r.id
+           WHERE r.order_ref = o.id AND s.status NOT IN ${FINAL})`,
+      [patientRef, ...set.map(([, v]) => v)],
+    );
+  }
+
+  async mergePatient(priorRef: string, survivingRef: string): Promise<{ orders: number; steps: number }> {
+    const orders = await this.sql('UPDATE imaging_orders SET patient_ref = $2, updated_at = now() WHERE patient_ref = $1 RETURNING id', [priorRef, survivingRef]);
+    const steps = await this.sql('UPDATE scheduled_procedure_steps SET patient_ref = $2, updated_at = now() WHERE patient_ref = $1 RETURNING id', [priorRef, survivingRef]);
+    await this.sql('UPDATE patients SET merged_into = $2, updated_at = now() WHERE id = $1 OR merged_into = $1', [priorRef, survivingRef]);
+    return { orders: orders.length, steps: steps.length };
+  }
+
+  async changePatientIdentifier(patientRef: string, to: PatientIdentifier): Promise<void> {
+    await this.sql(
+      `UPDATE patients SET patient_id = $2, issuer = $3, issuer_universal_id = $4, issuer_universal_id_type = $5,
+              identifier_type_code = $6, updated_at = now() WHERE id = $1`,
+      [patientRef, to.id, to.issuer, to.universalId ?? null, to.universalIdType ?? null, to.typeCode ?? null],
+    );
+  }
+
+  async findOrder(key: { accessionNumber?: string; sendingApplication: string; placerOrderNumber?: string }): Promise<OrderRecord | null> {
+    const rows = key.accessionNumber
+      ? await this.sql('SELECT id, patient_ref, accession_number FROM imaging_orders WHERE accession_number = $1 FOR UPDATE', [key.accessionNumber])
+      : key.placerOrderNumber
+        ? await this.sql(
+            'SELECT id, patient_ref, accession_number FROM imaging_orders WHERE sending_application = $1 AND placer_order_number = $2 FOR UPDATE',
+            [key.sendingApplication, key.placerOrderNumber],
+          )
+        : [];
+    return rows[0] ? { ref: rows[0].id, patientRef: rows[0].patient_ref, accessionNumber: rows[0].accession_number } : null;
+  }
+
+  async createOrder(patientRef: string, sendingApplication: string, g: OrderGroupCommand, visit: VisitInput): Promise<OrderRecord> {
+    const q = insertSql('imaging_orders', { patient_ref: patientRef, sending_application: sendingApplication, ...orderColumns(g), ...visitColumns(visit) });
+    const rows = await this.sql<{ id: string }>(q.text, q.params);
+    return { ref: rows[0].id, patientRef, accessionNumber: g.accessionNumber! };
+  }
+
+  async updateOrder(orderRef: string, patientRef: string, g: OrderGroupCommand, visit: VisitInput): Promise<void> {
+    const { accession_number: _keep, ...cols } = orderColumns(g);
+    const q = updateSql('imaging_orders', orderRef, { patient_ref: patientRef, ...cols, ...visitColumns(visit) });
+    await this.sql(q.text, q.params);
+    await this.sql('UPDATE scheduled_procedure_steps s SET patient_ref = $2 FROM requested_procedures r WHERE s.procedure_ref = r.id AND r.order_ref = $1 AND s.patient_ref <> $2', [orderRef, patientRef]);
+  }
+
+  async findProcedure(orderRef: string, requestedProcedureId: string): Promise<ProcedureRecord | null> {
+    return (await this.findProcedures(orderRef)).find((p) => p.requestedProcedureId === requestedProcedureId) ?? null;
+  }
+
+  async findProcedures(orderRef: string): Promise<ProcedureRecord[]> {
+    const rows = await this.sql('SELECT id, requested_procedure_id, study_instance_uid FROM requested_procedures WHERE order_ref = $1 ORDER BY created_at, id', [orderRef]);
+    return rows.map((r) => ({ ref: r.id, orderRef, requestedProcedureId: r.requested_procedure_id, studyInstanceUid: r.study_instance_uid }));
+  }
+
+  async createProcedure(orderRef: string, p: RequestedProcedureInput & { requestedProcedureId: string; studyInstanceUid: string }): Promise<ProcedureRecord> {
+    const q = insertSql('requested_procedures', { order_ref: orderRef, requested_procedure_id: p.requestedProcedureId, study_instance_uid: p.studyInstanceUid, ...procedureColumns(p) });
+    const rows = await this.sql<{ id: string }>(q.text, q.params);
+    return { ref: rows[0].id, orderRef, requestedProcedureId: p.requestedProcedureId, studyInstanceUid: p.studyInstanceUid };
+  }
+
+  async updateProcedure(procedureRef: string, p: RequestedProcedureInput): Promise<void> {
+    const q = updateSql('requested_procedures', procedureRef, procedureColumns(p));
+    await this.sql(q.text, q.params);
+  }
+
+  async findSteps(procedureRef: string): Promise<StepRecord[]> {
+    const rows = await this.sql('SELECT id, sps_id, status, held FROM scheduled_procedure_steps WHERE procedure_ref = $1 ORDER BY created_at, id FOR UPDATE', [procedureRef]);
+    return rows.map((r) => ({ ref: r.id, procedureRef, spsId: r.sps_id, status: r.status, held: r.held }));
+  }
+
+  async createStep(procedureRef: string, patientRef: string, s: ProcedureStepInput & { spsId: string }, status: SpsStatus): Promise<StepRecord> {
+    const q = insertSql('scheduled_procedure_steps', { procedure_ref: procedureRef, patient_ref: patientRef, sps_id: s.spsId, status, ...stepColumns(s) });
+    const rows = await this.sql<{ id: string }>(q.text, q.params);
+    return { ref: rows[0].id, procedureRef, spsId: s.spsId, status, held: false };
+  }
+
+  async updateStep(stepRef: string, s: ProcedureStepInput): Promise<void> {
+    const q = updateSql('scheduled_procedure_steps', stepRef, stepColumns(s));
+    await this.sql(q.text, q.params);
+  }
+
+  async setStepState(stepRef: string, change: { status?: SpsStatus; held?: boolean }): Promise<void> {
+    const q = updateSql('scheduled_procedure_steps', stepRef, { status: change.status, held: change.held });
+    await this.sql(q.text, q.params);
+  }
+
+  async recordTransition(t: { procedureRef: string; stepRef: string; from: string | null; to: string; event: string; source: ChangeSource }): Promise<void> {
+    await this.sql(
+      'INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [t.procedureRef, t.stepRef, t.from, t.to, t.event, t.source.kind, t.source.ref],
+    );
+  }
+
+  async addOutbox(e: OutboxEvent): Promise<void> {
+    await this.sql('INSERT INTO outbox (topic, aggregate_id, payload) VALUES ($1, $2, $3)', [e.topic, e.aggregateId, JSON.stringify(e.payload)]);
+  }
+
+  async nextGeneratedNumber(): Promise<number> {
+    const rows = await this.sql<{ n: string }>(`SELECT nextval('generated_id_seq') AS n`);
+    return Number(rows[0].n);
+  }
+}
+
+
+
+function toPatient(r: any): Patient {
+  return {
+    ref: r.id,
+    identifier: { id: r.patient_id, issuer: r.issuer, universalId: r.issuer_universal_id ?? undefined, universalIdType: r.issuer_universal_id_type ?? undefined },
+    name: r.name, birthDate: r.birth_date, sex: r.sex, mergedInto: r.merged_into,
+  };
+}
+
+function orderColumns(g: OrderGroupCommand): Record<string, unknown> {
+  return {
+    accession_number: g.accessionNumber, accession_issuer: json(g.accessionIssuer),
+    placer_order_number: g.placerOrderNumber, placer_issuer: json(g.placerIssuer),
+    filler_order_number: g.fillerOrderNumber, filler_issuer: json(g.fillerIssuer),
+    priority: g.priority, order_control: g.control, order_status: g.orderStatus,
+    requesting_physician: g.requestingPhysician, requesting_service: g.requestingService,
+    reason_for_procedure: g.reasonForProcedure, reason_code: json(g.reasonCode), order_entered_by: g.orderEnteredBy,
+    callback_phone: g.callbackPhone, institution_name: g.institutionName, medical_alerts: g.medicalAlerts,
+    patient_state: g.patientState, confidentiality_code: g.confidentialityCode, comments: g.comments,
+  };
+}
+
+function visitColumns(v: VisitInput): Record<string, unknown> {
+  return {
+    admission_id: v.admissionId, current_patient_location: v.currentPatientLocation,
+    referring_physician: v.referringPhysician, pregnancy_status: v.pregnancyStatus, allergies: v.allergies,
+  };
+}
+
+function procedureColumns(p: RequestedProcedureInput): Record<string, unknown> {
+  return {
+    description: p.description, code: json(p.code), priority: p.priority,
+    transport_arrangements: p.transportArrangements, comments: p.comments,
+  };
+}
