@@ -1,2 +1,4 @@
 export * from './env';
 export * from './load-env';
+export * from './config.module';
+export * from './start-process';

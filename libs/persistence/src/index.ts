@@ -4,3 +4,4 @@ export * from './typeorm-unit-of-work';
 export * from './embedded/embedded-postgres';
 export { PgWorkflowStore } from './repositories/pg-workflow.store';
 export { PgMessageStore } from './repositories/pg-message.store';
+export * from './database.module';

@@ -1,0 +1,37 @@
+import { ConfigError, Env, loadEnv } from '@radflow/config';
+import { migrateCommand } from './commands/migrate.command';
+
+type Command = { run: (env: Readonly<Env>, args: string[]) => Promise<number>; usage: string };
+
+/** Administrative commands: `npm run cli -- <command> …`, with the same variables as the service. */
+const COMMANDS: Record<string, Command> = {
+  migrate: { run: (env) => migrateCommand(env), usage: 'migrate                      apply pending database migrations' },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`usage: npm run cli -- <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n`);
+    return 2;
+  }
+  let env: Readonly<Env>;
+  try {
+    env = loadEnv();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  return command.run(env, args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

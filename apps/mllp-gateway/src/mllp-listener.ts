@@ -1,0 +1,54 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ENV, Env } from '@radflow/config';
+import { UNIT_OF_WORK, UnitOfWork } from '@radflow/domain';
+import { Hl7InboundService, MllpServer } from '@radflow/hl7';
+import { LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
+import { connect } from 'node:net';
+import { inboundOptionsFrom } from './inbound-options';
+
+/** The MLLP listener on HL7_PORT, feeding the inbound HL7 service. */
+@Injectable()
+export class MllpListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly server: MllpServer;
+  private readonly inbound: Hl7InboundService;
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @Inject(UNIT_OF_WORK) uow: UnitOfWork,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(READINESS) readiness: ReadinessRegistry,
+  ) {
+    const log = logger.child({ component: 'mllp' });
+    this.inbound = new Hl7InboundService(uow, inboundOptionsFrom(env), log);
+    this.server = new MllpServer({
+      port: env.HL7_PORT,
+      maxMessageBytes: env.HL7_MAX_MESSAGE_BYTES,
+      idleTimeoutMs: env.HL7_IDLE_TIMEOUT_MS,
+      maxConnections: env.HL7_MAX_CONNECTIONS,
+      logger: log,
+      onMessage: (payload, ctx) => this.inbound.handle(payload, ctx),
+      onOversize: (ctx, head) => this.inbound.rejectOversize(head, ctx, env.HL7_MAX_MESSAGE_BYTES),
+    });
+    readiness.register({ name: 'mllp', check: () => probe(env.HL7_PORT) });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.server.listen();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+
+  stats() {
+    return this.server.stats();
+  }
+}
+
+/** Up means a TCP connection to our own port succeeds. */
+function probe(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => (s.destroy(), resolve()));
+    s.on('error', reject);
+  });
+}

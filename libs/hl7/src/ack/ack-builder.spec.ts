@@ -1,0 +1,197 @@
+import { parseHl7 } from '../parser';
+import { ackInboundOf, buildAck, buildAckForUnparseable, BuildAckInput, formatHl7Timestamp } from './ack-builder';
+import { Hl7Error, Hl7ErrorCode } from './hl7-error';
+
+const NOW = new Date('2026-11-23T09:15:01Z');
+const OURS = { ourApplication: 'RADFLOW', ourFacility: 'RAD', ackControlId: 'RF000987', now: NOW, utcOffsetMinutes: 60 };
+
+function ackFor(text: string, rest: Omit<BuildAckInput, 'inbound' | keyof typeof OURS>): string[] {
+  const out = buildAck({ inbound: ackInboundOf(parseHl7(text)), ...OURS, ...rest });
+  expect(out.endsWith('\r')).toBe(true);
+  return out.slice(0, -1).split('\r');
+}
+
+const obr18Missing = new Hl7Error({
+  ackCode: 'AE',
+  errorCode: Hl7ErrorCode.RequiredFieldMissing,
+  userMessage: 'Required field missing: OBR-18',
+  location: { segment: 'OBR', sequence: 1, field: 18 },
+});
+
+describe('buildAck, v2.3.1', () => {
+  const inbound = 'MSH|^~\\&|RIS|HOSP|RADFLOW|RAD|20261123101500||ORM^O01|MSG000123|P|2.3.1||||||8859/1\rPID|||P1';
+
+  it('acknowledges success with swapped sender/receiver and copied MSH-11/12/18', () => {
+    expect(ackFor(inbound, { code: 'AA' })).toEqual([
+      'MSH|^~\\&|RADFLOW|RAD|RIS|HOSP|20261123101501+0100||ACK^O01|RF000987|P|2.3.1||||||8859/1',
+      'MSA|AA|MSG000123',
+    ]);
+  });
+
+  it('puts the error in MSA-3, MSA-6 and ERR-1 (ELD)', () => {
+    expect(ackFor(inbound, { code: 'AE', error: obr18Missing })).toEqual([
+      'MSH|^~\\&|RADFLOW|RAD|RIS|HOSP|20261123101501+0100||ACK^O01|RF000987|P|2.3.1||||||8859/1',
+      'MSA|AE|MSG000123|Required field missing: OBR-18|||101^Required field missing^HL70357',
+      'ERR|OBR^1^18^101&Required field missing&HL70357',
+    ]);
+  });
+
+  it('writes an ELD without position when the error has no location', () => {
+    const internal = new Hl7Error({ ackCode: 'AR', errorCode: Hl7ErrorCode.ApplicationInternalError, userMessage: 'Internal error' });
+    expect(ackFor(inbound, { code: 'AR', error: internal }).slice(1)).toEqual([
+      'MSA|AR|MSG000123|Internal error|||207^Application internal error^HL70357',
+      'ERR|^^^207&Application internal error&HL70357',
+    ]);
+  });
+
+  it('uses the v2.3.1 layout for 2.4 too, but with the MSG.3 structure in MSH-9', () => {
+    const lines = ackFor(inbound.replace('|2.3.1|', '|2.4|'), { code: 'AE', error: obr18Missing });
+    expect(lines[0]).toContain('||ACK^O01^ACK|RF000987|P|2.4||||||8859/1');
+    expect(lines[2]).toBe('ERR|OBR^1^18^101&Required field missing&HL70357');
+  });
+});
+
+describe('buildAck, v2.5.1', () => {
+  const inbound = 'MSH|^~\\&|RIS|HOSP|RADFLOW|RAD|20261123101500||OMI^O23^OMI_O23|MSG000123|P|2.5.1\rPID|||P1';
+  const ipcMissing = new Hl7Error({
+    ackCode: 'AE',
+    errorCode: Hl7ErrorCode.RequiredFieldMissing,
+    userMessage: 'Accession number missing',
+    location: { segment: 'IPC', sequence: 1, field: 1, component: 1 },
+  });
+
+  it('acknowledges success with ACK^<trigger>^ACK', () => {
+    expect(ackFor(inbound, { code: 'AA' })).toEqual([
+      'MSH|^~\\&|RADFLOW|RAD|RIS|HOSP|20261123101501+0100||ACK^O23^ACK|RF000987|P|2.5.1',
+      'MSA|AA|MSG000123',
+    ]);
+  });
+
+  it('puts the error in ERR-2/3/4/8 and leaves ERR-1 and MSA-6 empty', () => {
+    expect(ackFor(inbound, { code: 'AE', error: ipcMissing })).toEqual([
+      'MSH|^~\\&|RADFLOW|RAD|RIS|HOSP|20261123101501+0100||ACK^O23^ACK|RF000987|P|2.5.1',
+      'MSA|AE|MSG000123|Accession number missing',
+      'ERR||IPC^1^1^1^1|101^Required field missing^HL70357|E||||Accession number missing',
+    ]);
+  });
+
+  it('writes the whole ERL when repetition and subcomponent are known', () => {
+    const err = new Hl7Error({
+      ackCode: 'AE',
+      errorCode: Hl7ErrorCode.TableValueNotFound,
+      userMessage: 'Unknown identifier type',
+      location: { segment: 'PID', sequence: 1, field: 3, repetition: 2, component: 4, subcomponent: 3 },
+    });
+    expect(ackFor(inbound, { code: 'AE', error: err })[2]).toBe(
+      'ERR||PID^1^3^2^4^3|103^Table value not found^HL70357|E||||Unknown identifier type',
+    );
+  });
+
+  it('leaves ERR-2 empty without a location and names only the segment when no field is known', () => {
+    const noLoc = new Hl7Error({ ackCode: 'AR', errorCode: Hl7ErrorCode.ApplicationInternalError, userMessage: 'Internal error' });
+    expect(ackFor(inbound, { code: 'AR', error: noLoc })[2]).toBe('ERR|||207^Application internal error^HL70357|E||||Internal error');
+    const segOnly = new Hl7Error({ ackCode: 'AE', errorCode: Hl7ErrorCode.SegmentSequenceError, userMessage: 'PID missing', location: { segment: 'PID' } });
+    expect(ackFor(inbound, { code: 'AE', error: segOnly })[2]).toBe('ERR||PID^1|100^Segment sequence error^HL70357|E||||PID missing');
+  });
+
+  it('drops MSA-3 from v2.7 on, where it is withdrawn', () => {
+    const lines = ackFor(inbound.replace('|2.5.1', '|2.7'), { code: 'AE', error: ipcMissing });
+    expect(lines[1]).toBe('MSA|AE|MSG000123');
+    expect(lines[2]).toBe('ERR||IPC^1^1^1^1|101^Required field missing^HL70357|E||||Accession number missing');
+  });
+});
+
+describe('buildAck, header details', () => {
+  it('sends ACK alone when the trigger is unknown, and defaults MSH-11/12', () => {
+    const lines = ackFor('MSH|^~\\&|RIS|HOSP|||20261123||ORM|C1', { code: 'AR' });
+    expect(lines[0]).toBe('MSH|^~\\&|RADFLOW|RAD|RIS|HOSP|20261123101501+0100||ACK|RF000987|P|2.5.1');
+  });
+
+  it('fills MSH-3/4 with our names when the inbound MSH-5/6 were empty, escaping them', () => {
+    const out = buildAck({
+      inbound: ackInboundOf(parseHl7('MSH|^~\\&|RIS|HOSP|||2026||ADT^A08|C1|T|2.3.1')),
+      ...OURS,
+      ourApplication: 'RAD|FLOW',
+      ourFacility: 'SITE^A',
+      code: 'AA',
+    });
+    expect(out.split('\r')[0]).toBe('MSH|^~\\&|RAD\\F\\FLOW|SITE\\S\\A|RIS|HOSP|20261123101501+0100||ACK^A08|RF000987|T|2.3.1');
+  });
+
+  it('copies HD components and MSH-12 components as sent', () => {
+    const lines = ackFor('MSH|^~\\&|RIS^1.2.3^ISO|HOSP^^L|RADFLOW^9.8^ISO|RAD|2026||ADT^A04^ADT_A01|C1|P|2.5.1^DEU&&ISO3166', { code: 'AA' });
+    expect(lines[0]).toBe('MSH|^~\\&|RADFLOW^9.8^ISO|RAD|RIS^1.2.3^ISO|HOSP^^L|20261123101501+0100||ACK^A04^ACK|RF000987|P|2.5.1^DEU&&ISO3166');
+  });
+
+  it('copies only the first MSH-18 repetition', () => {
+    const lines = ackFor('MSH|^~\\&|RIS|HOSP|RADFLOW|RAD|2026||ADT^A08|C1|P|2.5.1||||||UNICODE UTF-8~ISO IR87', { code: 'AA' });
+    expect(lines[0].endsWith('|P|2.5.1||||||UNICODE UTF-8')).toBe(true);
+  });
+
+  it('uses the inbound delimiters everywhere, without a v2.7 truncation character', () => {
+    const inbound = 'MSH#:*!@%#RIS#HOSP#RADFLOW#RAD#2026##OMI:O23:OMI_O23#C!S!1#P#2.7.1\rPID###P1';
+    const err = new Hl7Error({
+      ackCode: 'AE',
+      errorCode: Hl7ErrorCode.DataTypeError,
+      userMessage: 'Bad date # in TQ1-7: a:b*c@d!e',
+      location: { segment: 'TQ1', sequence: 1, field: 7 },
+    });
+    expect(ackFor(inbound, { code: 'AE', error: err })).toEqual([
+      'MSH#:*!@#RADFLOW#RAD#RIS#HOSP#20261123101501+0100##ACK:O23:ACK#RF000987#P#2.7.1',
+      'MSA#AE#C!S!1',
+      'ERR##TQ1:1:7:1#102:Data type error:HL70357#E####Bad date !F! in TQ1-7!S! a!S!b!R!c!T!d!E!e',
+    ]);
+  });
+
+  it('escapes the delimiters in our text for the v2.3.1 layout too', () => {
+    const err = new Hl7Error({ ackCode: 'AE', errorCode: Hl7ErrorCode.UnknownKeyIdentifier, userMessage: 'Order A|1^2 unknown', location: { segment: 'ORC', sequence: 1, field: 2 } });
+    const lines = ackFor('MSH|^~\\&|RIS|HOSP|RADFLOW|RAD|2026||ORM^O01|C1|P|2.3.1', { code: 'AE', error: err });
+    expect(lines[1]).toBe('MSA|AE|C1|Order A\\F\\1\\S\\2 unknown|||204^Unknown key identifier^HL70357');
+  });
+
+  it('keeps MSA-3 within 80 characters without cutting an escape sequence', () => {
+    const err = new Hl7Error({ ackCode: 'AE', errorCode: Hl7ErrorCode.DataTypeError, userMessage: `${'x'.repeat(78)}|tail` });
+    const msa3 = ackFor('MSH|^~\\&|RIS|HOSP|RADFLOW|RAD|2026||ORM^O01|C1|P|2.3.1', { code: 'AE', error: err })[1].split('|')[3];
+    expect(msa3).toBe('x'.repeat(78));
+  });
+
+  it('writes CA/CE/CR like any other code', () => {
+    const lines = ackFor('MSH|^~\\&|RIS|HOSP|RADFLOW|RAD|2026||ORM^O01|C1|P|2.5.1|||AL|NE', { code: 'CE', error: obr18Missing });
+    expect(lines[1]).toBe('MSA|CE|C1|Required field missing: OBR-18');
+    expect(lines[2]).toBe('ERR||OBR^1^18^1|101^Required field missing^HL70357|E||||Required field missing: OBR-18');
+  });
+});
+
+describe('buildAckForUnparseable', () => {
+  it('rejects with default delimiters, version 2.5.1 and an empty MSA-2', () => {
+    const out = buildAckForUnparseable({ ackControlId: 'RF1', now: NOW, ourApplication: 'RADFLOW', ourFacility: 'RAD', utcOffsetMinutes: 0 });
+    expect(out.split('\r')).toEqual([
+      'MSH|^~\\&|RADFLOW|RAD|||20261123091501+0000||ACK|RF1|P|2.5.1',
+      'MSA|AR||Message could not be parsed as HL7 v2',
+      'ERR||MSH^1|100^Segment sequence error^HL70357|E||||Message could not be parsed as HL7 v2',
+      '',
+    ]);
+  });
+
+  it('takes a more precise error but always answers AR', () => {
+    const err = new Hl7Error({ ackCode: 'AE', errorCode: Hl7ErrorCode.DataTypeError, userMessage: 'MSH-2 invalid', location: { segment: 'MSH', sequence: 1, field: 2 } });
+    const out = buildAckForUnparseable({ ackControlId: 'RF1', now: NOW, ourApplication: 'RADFLOW', ourFacility: 'RAD', error: err });
+    expect(out.split('\r')[1]).toBe('MSA|AR||MSH-2 invalid');
+    expect(out.split('\r')[2]).toBe('ERR||MSH^1^2^1|102^Data type error^HL70357|E||||MSH-2 invalid');
+  });
+});
+
+describe('formatHl7Timestamp', () => {
+  it.each([
+    [0, '20261123091501+0000'],
+    [60, '20261123101501+0100'],
+    [-330, '20261123034501-0530'],
+    [-600, '20261122231501-1000'],
+  ])('writes offset %i as local time + offset', (offset, expected) => {
+    expect(formatHl7Timestamp(NOW, offset)).toBe(expected);
+  });
+
+  it('defaults to the host offset', () => {
+    expect(formatHl7Timestamp(NOW)).toMatch(/^\d{14}[+-]\d{4}$/);
+  });
+});

@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import { ChangeSource, DomainError, OrderService, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
+import { Logger, errorFields } from '@radflow/observability';
+import { ackInboundOf, buildAck, buildAckForUnparseable, decideAck, Hl7Error, Hl7ErrorCode, newAckControlId, outcomeOf, toHl7Error } from '../ack';
+import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode } from '../charset';
+import { toAdtCommand, toPlaceOrdersCommand } from '../mapping';
+import { readAckTypes, SUPPORTED_HL7_VERSIONS, validateMsh, MshInfo } from '../msh';
+import { Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
+import { Hl7InboundOptions } from './hl7-inbound.options';
+import { routeOf } from './message-routes';
+
+export interface InboundContext {
+  peer: string;
+  connectionId: string;
+}
+
+interface Prepared {
+  raw: Buffer;
+  sha: Buffer;
+  charset: string | null;
+  msg?: Hl7Message;
+  info?: MshInfo;
+  rejection?: Hl7Error;
+}
+
+const RETRIES = 3;
+
+/**
+ * The inbound path for one framed message: decode, check the header, then in one transaction
+ * store it raw, apply it and store its ACK. Returns the ACK bytes to send, only after commit.
+ */
+export class Hl7InboundService {
+  private readonly orders: OrderService;
+  private readonly patients = new PatientService();
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly options: Hl7InboundOptions,
+    private readonly log: Logger,
+  ) {
+    this.orders = new OrderService(options.orderPolicy);
+  }
+
+  async handle(raw: Buffer, ctx: InboundContext): Promise<Buffer> {
+    let text: string;
+    let charset: string | null = null;
+    try {
+      const decoded = decodeHl7(raw, { defaultCharset: this.options.defaultCharset });
+      text = decoded.text;
+      charset = decoded.charset;
+      if (decoded.mismatch) this.log.warn({ event: 'hl7.charset-mismatch', declared: decoded.declared, used: decoded.charset, connectionId: ctx.connectionId }, 'bytes disagree with MSH-18');
+    } catch (e) {
+      return this.unparseable(raw, ctx, charsetError(e));
+    }
+    if (isBatch(text)) return this.handleBatch(text, charset, ctx);
+    return this.handleOne(this.prepare(raw, text, charset), ctx);
+  }
+
+  /**
+   * A frame over the size limit is not stored (we never saw all of it); it gets AR from what its
+   * first bytes tell of the header, so the sender does not wait forever.
+   */
+  async rejectOversize(head: Buffer, ctx: InboundContext, limit: number): Promise<Buffer> {
+    const error = new Hl7Error({ ackCode: 'AR', errorCode: Hl7ErrorCode.ApplicationInternalError, userMessage: `message larger than ${limit} bytes` });
+    this.log.warn({ event: 'hl7.oversize', connectionId: ctx.connectionId, limit }, 'message too large; answering AR');
+    const firstSegment = head.subarray(0, Math.max(0, head.indexOf(0x0d)) || head.length);
+    let msg: Hl7Message | undefined;
+    try {
+      msg = parseHl7(firstSegment.toString('latin1'));
+    } catch {
+      msg = undefined;
+    }
+    return this.ackBytes({ raw: head, sha: Buffer.alloc(0), charset: null, msg }, error).bytes;
+  }
+
+  private prepare(raw: Buffer, text: string, charset: string | null): Prepared {
+    const sha = createHash('sha256').update(raw).digest();
+    let msg: Hl7Message;
+    try {
+      msg = parseHl7(text);
+    } catch (e) {
+      return { raw, sha, charset, rejection: toHl7Error(e) };
+    }
+    try {
+      const info = validateMsh(msg, {
+        supportedVersions: SUPPORTED_HL7_VERSIONS,
+        processingIds: this.options.processingIds,
+        handledTypes: (type) => {
+          const [code, trigger] = type.split('^');
+          const route = routeOf(code, trigger, this.options.unhandledAdt);
+          return route === 'unsupported-type' || route === 'unsupported-event' ? route : 'handled';
+        },
+      });
+      return { raw, sha, charset, msg, info };
+    } catch (e) {
+      return { raw, sha, charset, msg, rejection: toHl7Error(e) };
+    }
+  }
+
+  private async handleOne(p: Prepared, ctx: InboundContext): Promise<Buffer> {
+    const started = process.hrtime.bigint();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ack = await this.uow.run((tx) => this.storeAndApply(tx, p, ctx));
+        this.log.info({ event: 'hl7.ack', connectionId: ctx.connectionId, controlId: p.info?.controlId, type: p.info?.type, ack: ack.code, duplicate: ack.duplicate, ms: msSince(started) }, 'ack sent');
+        return ack.bytes;
+      } catch (e) {
+        if (attempt < RETRIES && isRetryable(e)) continue;
+        this.log.error({ event: 'hl7.failed', connectionId: ctx.connectionId, controlId: p.info?.controlId, ...errorFields(e) }, 'message not stored; answering AR');
+        return this.ackBytes(p, toHl7Error(e)).bytes; // nothing was committed: the sender must resend
+      }
+    }
+  }
+
+  private async storeAndApply(tx: TransactionContext, p: Prepared, ctx: InboundContext): Promise<{ bytes: Buffer; code: string; duplicate?: boolean }> {
+    const controlId = p.info?.controlId ?? p.msg?.controlId ?? null;
+    const key = controlId
+      ? { sendingApplication: p.info?.sendingApplication ?? p.msg!.msh.raw(3), sendingFacility: p.info?.sendingFacility ?? p.msg!.msh.raw(4), controlId, payloadSha256: p.sha }
+      : null;
+    if (key) {
+      const stored = await tx.messages.findDuplicate(key);
+      if (stored) return { bytes: stored.ack, code: stored.ackCode, duplicate: true };
+    }
+    const ref = await tx.messages.insert({
+      peer: ctx.peer, sendingApplication: key?.sendingApplication ?? '', sendingFacility: key?.sendingFacility ?? '', controlId,
+      messageType: p.info?.type ?? p.msg?.type ?? null, version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
+    });
+    if (!ref) {
+      const stored = key && (await tx.messages.findDuplicate(key));
+      if (stored) return { bytes: stored.ack, code: stored.ackCode, duplicate: true };
+      throw Object.assign(new Error('duplicate stored without an ACK'), { code: '40001' });
+    }
+    let error = p.rejection;
+    if (!error && key && this.options.duplicateIdNewContent === 'reject' && (await tx.messages.controlIdSeenWithOtherContent(key))) {
+      error = new Hl7Error({ ackCode: 'AE', errorCode: Hl7ErrorCode.DuplicateKeyIdentifier, userMessage: 'control id already used for another message', location: { segment: 'MSH', sequence: 1, field: 10 } });
+    }
+    if (!error) {
+      try {
+        await tx.savepoint(() => this.apply(tx, p.msg!, p.info!, ref));
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        error = toHl7Error(e);
+      }
+    }
+    const ack = this.ackBytes(p, error);
+    await tx.messages.recordAck(ref, { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error?.userMessage ?? null });
+    return ack;
+  }
+
+  private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string): Promise<void> {
+    const source: ChangeSource = { kind: 'hl7', ref: messageRef };
+    const route = routeOf(info.messageCode, info.triggerEvent, this.options.unhandledAdt);
+    const mapOptions = { localIssuer: this.options.localIssuer, stationAeByModality: this.options.stationAeByModality };
+    if (route === 'order') {
+      await this.orders.apply(tx.workflow, toPlaceOrdersCommand(msg, mapOptions), source);
+      return;
+    }
+    if (route !== 'adt') return; // acknowledged, changes nothing
+    const cmd = toAdtCommand(msg, mapOptions);
+    switch (cmd.kind) {
+      case 'upsert-patient':
+      case 'update-visit':
+        await this.patients.upsert(tx.workflow, cmd.patient, cmd.visit, source);
+        return;
+      case 'merge':
+        for (const pair of cmd.pairs) await this.patients.merge(tx.workflow, pair, source);
+        return;
+      case 'change-id':
+        for (const pair of cmd.pairs) await this.patients.changeIdentifier(tx.workflow, pair, source);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private ackBytes(p: Prepared, error?: Hl7Error): { bytes: Buffer; code: string } {
+    if (!p.msg) {
+      const text = buildAckForUnparseable({ ackControlId: newAckControlId(), now: new Date(), ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility, error });
+      return { bytes: Buffer.from(text, 'latin1'), code: 'AR' };
+    }
+    const decision = decideAck(readAckTypes(p.msg), outcomeOf(error));
+    const text = buildAck({
+      inbound: { ...ackInboundOf(p.msg), charset: p.charset ?? '' }, code: decision.code, error, ackControlId: newAckControlId(), now: new Date(),
+      ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility,
+    });
+    return { bytes: encodeAck(text, p.charset), code: decision.code };
+  }
+
+  private async unparseable(raw: Buffer, ctx: InboundContext, error: Hl7Error): Promise<Buffer> {
+    const p: Prepared = { raw, sha: createHash('sha256').update(raw).digest(), charset: null, rejection: error };
+    return this.handleOne(p, ctx);
+  }
+
+  /** A batch (BHS … BTS) is answered with a batch of ACKs, one per message, each applied on its own. */
+  private async handleBatch(text: string, charset: string | null, ctx: InboundContext): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let messages: string[];
+    try {
+      messages = splitBatch(text);
+    } catch (e) {
+      return this.unparseable(Buffer.from(text, 'utf8'), ctx, toHl7Error(e));
+    }
+    const header = text.split(/\r\n|\r|\n/)[0].startsWith('FHS') ? text.split(/\r\n|\r|\n/)[1] : text.split(/\r\n|\r|\n/)[0];
+    const fs = header[3] ?? '|';
+    parts.push(Buffer.from(`BHS${fs}${header.slice(4, 8)}${fs}${this.options.receivingApplication}${fs}${this.options.receivingFacility}\r`, 'latin1'));
+    for (const m of messages) {
+      const raw = encodeAck(m, charset); // the message's own bytes, in the charset they came in
+      const ack = await this.handleOne(this.prepare(raw, m, charset), ctx);
+      parts.push(ack);
+    }
+    parts.push(Buffer.from(`BTS${fs}${messages.length}\r`, 'latin1'));
+    return Buffer.concat(parts);
+  }
+}
+
+/**
+ * The ACK goes back in the charset we read the message in, which its MSH-18 names. Our own text is
+ * ASCII; an echoed id the charset cannot hold is written as '?' rather than as bytes of another set.
+ */
+function encodeAck(text: string, charset: string | null): Buffer {
+  if (!charset) return Buffer.from(text, 'latin1');
+  try {
+    return encodeHl7(text, charset);
+  } catch {
+    return encodeHl7(text.replace(/[^\x00-\x7f]/g, '?'), charset);
+  }
+}
+
+/** A message we cannot even decode: not HL7 at all, or a charset we cannot read. */
+function charsetError(e: unknown): Hl7Error {
+  if (!(e instanceof Hl7CharsetError)) return toHl7Error(e);
+  if (e.code === Hl7CharsetErrorCode.NotHl7) {
+    return new Hl7Error({ ackCode: 'AR', errorCode: Hl7ErrorCode.SegmentSequenceError, userMessage: 'not an HL7 v2 message', location: { segment: 'MSH', sequence: 1 } });
+  }
+  return new Hl7Error({ ackCode: 'AR', errorCode: Hl7ErrorCode.TableValueNotFound, userMessage: 'character set not supported', location: { segment: 'MSH', sequence: 1, field: 18 } });
+}
+
+function isRetryable(e: unknown): boolean {
+  const code = (e as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (e as { code?: string })?.code;
+  return code === '23505' || code === '40001' || code === '40P01';
+}
+
+function msSince(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}

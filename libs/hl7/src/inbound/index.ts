@@ -1,0 +1,3 @@
+export * from './hl7-inbound.options';
+export * from './hl7-inbound.service';
+export * from './message-routes';

@@ -1,0 +1,3 @@
+export * from './segments';
+export * from './orders';
+export * from './adt';

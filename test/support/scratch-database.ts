@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createDataSource, migrate } from '@radflow/persistence';
+
+export interface ScratchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of its own for a spec that must see only its own rows. */
+export async function createScratchDatabase(): Promise<ScratchDatabase> {
+  const admin = process.env.RADFLOW_ADMIN_DATABASE_URL!;
+  const name = `radflow_scratch_${randomBytes(5).toString('hex')}`;
+  await adminQuery(admin, `CREATE DATABASE "${name}"`);
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const ds = createDataSource({ url, poolSize: 2 });
+  await ds.initialize();
+  await migrate(ds);
+  await ds.destroy();
+  return { url, drop: () => adminQuery(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
