@@ -18,7 +18,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     namingStrategy: new SnakeNamingStrategy(),
-    logging: ['error'],
+    // TypeORM would log a failed query with its parameters: patient data. Errors reach our logger instead.
+    logging: false,
     extra: {
       max: options.poolSize,
       application_name: options.applicationName ?? 'radflow',

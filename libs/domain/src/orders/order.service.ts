@@ -92,6 +92,10 @@ class GroupRun {
       let procedure = known.find((p) => p.requestedProcedureId === rpId) ?? null;
       if (procedure) await this.store.updateProcedure(procedure.ref, input);
       else {
+        if (input.studyInstanceUid && (await this.store.findProcedureByStudyUid(input.studyInstanceUid))) {
+          const where = input.source?.segment === 'IPC' ? { ...input.source, field: 3 } : { segment: 'ZDS', sequence: 1, field: 1 };
+          throw new DomainError(DomainErrorCode.DuplicateOrder, 'study instance UID already used by another procedure', where);
+        }
         const studyInstanceUid = input.studyInstanceUid ?? generateUid(this.policy.uidRoot);
         procedure = await this.store.createProcedure(order.ref, { ...input, requestedProcedureId: rpId, studyInstanceUid });
         known.push(procedure);

@@ -58,6 +58,7 @@ export interface WorkflowStore {
 
   findProcedure(orderRef: string, requestedProcedureId: string): Promise<ProcedureRecord | null>;
   findProcedures(orderRef: string): Promise<ProcedureRecord[]>;
+  findProcedureByStudyUid(studyInstanceUid: string): Promise<ProcedureRecord | null>;
   createProcedure(orderRef: string, input: RequestedProcedureInput & { requestedProcedureId: string; studyInstanceUid: string }): Promise<ProcedureRecord>;
   updateProcedure(procedureRef: string, input: RequestedProcedureInput): Promise<void>;
 

@@ -45,8 +45,10 @@ export class Hl7InboundService {
     let text: string;
     let charset: string | null = null;
     try {
-      const decoded = decodeHl7(raw, { defaultCharset: this.options.defaultCharset });
-      text = decoded.text;
+      // A batch opens with FHS/BHS; its charset is that of its first message.
+      const start = batchBodyOffset(raw);
+      const decoded = decodeHl7(raw.subarray(start), { defaultCharset: this.options.defaultCharset });
+      text = raw.subarray(0, start).toString('latin1') + decoded.text;
       charset = decoded.charset;
       if (decoded.mismatch) this.log.warn({ event: 'hl7.charset-mismatch', declared: decoded.declared, used: decoded.charset, connectionId: ctx.connectionId }, 'bytes disagree with MSH-18');
     } catch (e) {
@@ -224,6 +226,14 @@ function encodeAck(text: string, charset: string | null): Buffer {
   } catch {
     return encodeHl7(text.replace(/[^\x00-\x7f]/g, '?'), charset);
   }
+}
+
+/** Where the first MSH of a batch starts; 0 for a plain message. */
+function batchBodyOffset(raw: Buffer): number {
+  const head = raw.subarray(0, 3).toString('latin1');
+  if (head !== 'FHS' && head !== 'BHS') return 0;
+  const match = /[\r\n]+MSH/.exec(raw.toString('latin1'));
+  return match ? match.index + match[0].length - 3 : 0;
 }
 
 /** A message we cannot even decode: not HL7 at all, or a charset we cannot read. */

@@ -108,6 +108,11 @@ export class PgWorkflowStore implements WorkflowStore {
     return rows.map((r) => ({ ref: r.id, orderRef, requestedProcedureId: r.requested_procedure_id, studyInstanceUid: r.study_instance_uid }));
   }
 
+  async findProcedureByStudyUid(studyInstanceUid: string): Promise<ProcedureRecord | null> {
+    const rows = await this.sql('SELECT id, order_ref, requested_procedure_id FROM requested_procedures WHERE study_instance_uid = $1', [studyInstanceUid]);
+    return rows[0] ? { ref: rows[0].id, orderRef: rows[0].order_ref, requestedProcedureId: rows[0].requested_procedure_id, studyInstanceUid } : null;
+  }
+
   async createProcedure(orderRef: string, p: RequestedProcedureInput & { requestedProcedureId: string; studyInstanceUid: string }): Promise<ProcedureRecord> {
     const q = insertSql('requested_procedures', { order_ref: orderRef, requested_procedure_id: p.requestedProcedureId, study_instance_uid: p.studyInstanceUid, ...procedureColumns(p) });
     const rows = await this.sql<{ id: string }>(q.text, q.params);
