@@ -1,0 +1,2 @@
+export * from './charset';
+export * from './dimse';
