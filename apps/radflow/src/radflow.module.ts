@@ -4,6 +4,7 @@ import { ObservabilityModule } from '@radflow/observability';
 import { DatabaseModule } from '@radflow/persistence';
 import { ApiModule } from '../../api/src/api.module';
 import { MllpGatewayModule } from '../../mllp-gateway/src/mllp-gateway.module';
+import { DimseGatewayModule } from '../../dimse-gateway/src/dimse-gateway.module';
 
 /**
  * Every process in one (the `npm start` default). This app alone composes the others' root
@@ -20,6 +21,7 @@ export class RadflowModule {
         DatabaseModule.forRoot(),
         ApiModule,
         MllpGatewayModule,
+        DimseGatewayModule,
       ],
     };
   }

@@ -1,2 +1,3 @@
 export * from './charset';
 export * from './dimse';
+export * from './mwl';

@@ -3,3 +3,4 @@ export * from './readiness';
 export * from './tokens';
 export * from './observability.module';
 export * from './health.module';
+export * from './audit-trail';

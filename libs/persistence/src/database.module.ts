@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import { UNIT_OF_WORK } from '@radflow/domain';
 import { ENV, Env } from '@radflow/config';
-import { LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
+import { AUDIT_TRAIL, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
+import { PgAuditTrail } from './repositories/pg-audit.trail';
 import { createDataSource, migrate } from './data-source';
 import { resolveDatabase, ResolvedDatabase } from './database-url';
 import { TypeormUnitOfWork } from './typeorm-unit-of-work';
@@ -46,8 +47,9 @@ export class DatabaseModule implements OnApplicationShutdown {
         },
         { provide: PG_POOL, inject: [DataSource], useFactory: (ds: DataSource) => pgPoolOf(ds) },
         { provide: UNIT_OF_WORK, inject: [DataSource], useFactory: (ds: DataSource) => new TypeormUnitOfWork(ds) },
+        { provide: AUDIT_TRAIL, inject: [PG_POOL], useFactory: (pool: Pool) => new PgAuditTrail(pool) },
       ],
-      exports: [DataSource, PG_POOL, UNIT_OF_WORK, RESOLVED_DATABASE],
+      exports: [DataSource, PG_POOL, UNIT_OF_WORK, RESOLVED_DATABASE, AUDIT_TRAIL],
     };
   }
 

@@ -5,3 +5,4 @@ export * from './embedded/embedded-postgres';
 export { PgWorkflowStore } from './repositories/pg-workflow.store';
 export { PgMessageStore } from './repositories/pg-message.store';
 export * from './database.module';
+export { PgAuditTrail } from './repositories/pg-audit.trail';

@@ -1,0 +1,36 @@
+import { FindHandler, FindMatch, FindOutcome, FindRequest } from '@radflow/dicom';
+import { AuditTrail, Logger, errorFields } from '@radflow/observability';
+
+/** Records every worklist query in the audit trail: who asked, from where, how many answers. */
+export class AuditedFindHandler implements FindHandler {
+  constructor(
+    private readonly inner: FindHandler,
+    private readonly audit: AuditTrail,
+    private readonly log: Logger,
+  ) {}
+
+  async *find(req: FindRequest, signal: AbortSignal): AsyncGenerator<FindMatch, FindOutcome | void, void> {
+    const started = Date.now();
+    let answers = 0;
+    let outcome: FindOutcome | void = undefined;
+    try {
+      const it = this.inner.find(req, signal);
+      for (;;) {
+        const next = await it.next();
+        if (next.done) {
+          outcome = next.value;
+          break;
+        }
+        answers++;
+        yield next.value;
+      }
+      return outcome;
+    } finally {
+      const detail = { answers, status: outcome?.status ?? (signal.aborted ? 0xfe00 : undefined), ms: Date.now() - started, messageId: req.messageId };
+      this.log.info({ event: 'mwl.query', association: req.association.id, callingAe: req.association.callingAeTitle, ...detail }, 'worklist query');
+      this.audit
+        .record({ actor: req.association.callingAeTitle, action: 'mwl.query', entity: 'worklist', peer: req.association.peerAddress, detail })
+        .catch((e) => this.log.warn({ event: 'audit.failed', ...errorFields(e) }, 'audit row not written'));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { ENV, Env } from '@radflow/config';
+import { DicomServer, MwlFindHandler } from '@radflow/dicom';
+import { AUDIT_TRAIL, AuditTrail, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
+import { PG_POOL } from '@radflow/persistence';
+import { connect } from 'node:net';
+import { AuditedFindHandler } from './audited-find.handler';
+
+/** The DICOM SCP on DICOM_PORT: C-ECHO and Modality Worklist C-FIND. */
+@Injectable()
+export class DicomListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly server: DicomServer;
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @Inject(PG_POOL) pool: Pool,
+    @Inject(AUDIT_TRAIL) audit: AuditTrail,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(READINESS) readiness: ReadinessRegistry,
+  ) {
+    const log = logger.child({ component: 'dimse' });
+    const mwl = new MwlFindHandler(pool, {
+      offeredStatuses: env.MWL_OFFERED_STATUSES,
+      nameMatch: env.MWL_NAME_MATCH,
+      maxAnswers: env.MWL_MAX_ANSWERS,
+      defaultCharset: env.MWL_DEFAULT_CHARSET,
+      charsetByAe: env.MWL_CHARSET_BY_AE,
+    }, log);
+    this.server = new DicomServer({
+      aeTitle: env.DICOM_AE_TITLE,
+      calledAeCheck: env.DICOM_CALLED_AE_CHECK,
+      allowedCallingAeTitles: env.DICOM_ALLOWED_CALLING_AE,
+      allowedHosts: env.DICOM_ALLOWED_HOSTS,
+      maxAssociations: env.DICOM_MAX_ASSOCIATIONS,
+      maxPduLength: env.DICOM_MAX_PDU_BYTES,
+      idleTimeoutMs: env.DICOM_IDLE_TIMEOUT_MS,
+      findHandler: new AuditedFindHandler(mwl, audit, log),
+      logger: log,
+    });
+    readiness.register({ name: 'dicom', check: () => probe(env.DICOM_PORT) });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.server.listen(this.env.DICOM_PORT);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+}
+
+function probe(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => (s.destroy(), resolve()));
+    s.on('error', reject);
+  });
+}

@@ -1,0 +1,17 @@
+export { MwlFindHandler, MwlStatus, DEFAULT_MWL_FIND_CONFIG } from './mwl-find.handler';
+export type { MwlFindConfig } from './mwl-find.handler';
+export { parseMwlQuery, MwlQueryError } from './mwl-query';
+export type { MwlKey, MwlQuery, MwlParseOptions, StartMatch } from './mwl-query';
+export { parseMatcher, MalformedValueError } from './mwl-matcher';
+export type { Matcher } from './mwl-matcher';
+export { TOP_KEYS, SPS_KEYS } from './mwl-keys';
+export type { MwlKeyDef, MwlReturnType } from './mwl-keys';
+export { buildMwlSql, likePattern } from './mwl-sql';
+export type { MwlSql, MwlSqlOptions, MwlProjection } from './mwl-sql';
+export { planMwlAnswer, FALLBACK_CHARSET } from './mwl-item.mapper';
+export type { MwlAnswer, MwlAnswerPlan } from './mwl-item.mapper';
+export { streamRows, WorklistDatabaseError } from './mwl-cursor';
+export { readWorklistFile } from './worklist-file.reader';
+export { importWorklistFiles } from './worklist-import';
+export type { ImportedFile, WorklistFile, WorklistImportOptions } from './worklist-import';
+export { mapWorklistDataset, WorklistFileError } from './worklist-import.mapper';

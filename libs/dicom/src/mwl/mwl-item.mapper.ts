@@ -1,0 +1,147 @@
+import { CharsetError, getTextCodec, parseSpecificCharacterSet } from '../charset';
+import { DicomDataset, DicomElement } from '../dimse/dicom-dataset';
+import { Tags } from '../dimse/dicom-dictionary';
+import { isNumberVr, TEXT_VRS } from '../dimse/vr';
+import { buildSequenceItems } from './mwl-sequence-items';
+import { ColumnSpec, JoinedTable, SPS_COLUMNS, TOP_COLUMNS } from './mwl-columns';
+import { MwlKeyDef, SPS_KEYS, SPS_SEQUENCE } from './mwl-keys';
+import type { MwlKey, MwlQuery } from './mwl-query';
+import type { MwlProjection } from './mwl-sql';
+
+/** Answers are built in this set when the configured one cannot hold a value (never a '?'). */
+export const FALLBACK_CHARSET = 'ISO_IR 192';
+
+export interface MwlAnswer {
+  readonly identifier: DicomDataset;
+  /** The (0008,0005) the answer declares ('' = default repertoire). */
+  readonly charset: string;
+  /** True when `charset` is the UTF-8 fallback instead of the requested set. */
+  readonly fellBack: boolean;
+}
+
+/** Built once per query: which columns to select and how each row becomes an answer. */
+export interface MwlAnswerPlan extends MwlProjection {
+  /** `row` holds the values of `columns`, in order; `charset` is the (0008,0005) wanted. */
+  map(row: readonly unknown[], charset: string): MwlAnswer;
+  /** The step's row id (uuid): what logs may name instead of patient data. */
+  stepId(row: readonly unknown[]): string;
+}
+
+/** Text values seen while building one answer that are not plain ASCII. */
+interface Acc {
+  nonAscii: Array<[string, boolean]>;
+}
+
+type Emitter = (row: readonly unknown[], acc: Acc) => DicomElement;
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_LATIN1 = /[^\x00-\xff]/;
+
+/**
+ * Returns exactly the attributes the query asked for (mwl-cfind.md §1): each at its VR, zero-length
+ * when we hold no value (so type 1/2 keys are always present), one SPS item, sequences with the
+ * requested item attributes (all of them for a zero-length sequence key).
+ */
+export function planMwlAnswer(query: MwlQuery): MwlAnswerPlan {
+  const columns: string[] = ['s.id'];
+  const tables = new Set<JoinedTable>();
+  const indexOf = (spec: ColumnSpec): number[] => {
+    spec.tables.forEach((t) => tables.add(t));
+    return spec.select.map((sql) => {
+      const i = columns.indexOf(sql);
+      return i >= 0 ? i : columns.push(sql) - 1;
+    });
+  };
+  const emitterFor = (key: MwlKey | MwlKeyDef, specs: ReadonlyMap<number, ColumnSpec>): Emitter => {
+    const def = 'def' in key ? key.def : key;
+    const requested = 'def' in key ? key.items : 'all';
+    if (def.tag === SPS_SEQUENCE.tag) {
+      const itemKeys: ReadonlyArray<MwlKey | MwlKeyDef> = requested === 'all' || !requested ? SPS_KEYS : requested;
+      const emitters = itemKeys.map((k): [number, Emitter] => [('def' in k ? k.def : k).tag, emitterFor(k, SPS_COLUMNS)]);
+      return (row, acc) => ({ vr: 'SQ', value: [buildDataset(emitters, row, acc)] });
+    }
+    const spec = specs.get(def.tag);
+    if (!spec) return zeroLength(def);
+    const at = indexOf(spec);
+    if (def.vr === 'SQ') {
+      const subset = requested === 'all' || !requested ? undefined : requested.map((k) => k.def);
+      return (row, acc) => ({ vr: 'SQ', value: buildSequenceItems(spec.value, at.map((i) => row[i]), subset, (v, pn) => track(acc, v, pn)) });
+    }
+    if (spec.value === 'patient-name') {
+      const [a, b, c] = at;
+      return (row, acc) => text(def, joinGroups(row[a], row[b], row[c]), acc);
+    }
+    const i = at[0];
+    if (isNumberVr(def.vr)) return (row) => ({ vr: def.vr, value: row[i] == null ? [] : [Number(row[i])] }) as DicomElement;
+    return (row, acc) => text(def, row[i] == null ? '' : String(row[i]), acc);
+  };
+
+  const top = query.keys.map((k): [number, Emitter] => [k.def.tag, emitterFor(k, TOP_COLUMNS)]);
+  const checks = new Map<string, (values: Array<[string, boolean]>) => boolean>();
+  return {
+    columns,
+    tables,
+    stepId: (row) => String(row[0]),
+    map(row, charset) {
+      const acc: Acc = { nonAscii: [] };
+      const identifier = buildDataset(top, row, acc);
+      let check = checks.get(charset);
+      if (!check) checks.set(charset, (check = representable(charset)));
+      const fellBack = acc.nonAscii.length > 0 && !check(acc.nonAscii);
+      const declared = fellBack ? FALLBACK_CHARSET : charset;
+      if (declared) identifier.set(Tags.SpecificCharacterSet, { vr: 'CS', value: declared });
+      return { identifier, charset: declared, fellBack };
+    },
+  };
+}
+
+function buildDataset(emitters: ReadonlyArray<[number, Emitter]>, row: readonly unknown[], acc: Acc): DicomDataset {
+  const ds: DicomDataset = new Map();
+  for (const [t, emit] of emitters) ds.set(t, emit(row, acc));
+  return ds;
+}
+
+function zeroLength(def: MwlKeyDef): Emitter {
+  const el = (def.vr === 'SQ' ? { vr: 'SQ', value: [] } : isNumberVr(def.vr) ? { vr: def.vr, value: [] } : { vr: def.vr, value: '' }) as DicomElement;
+  // Sequence values are arrays the encoder only reads, so one shared element per key is safe.
+  return () => el;
+}
+
+function text(def: MwlKeyDef, value: string, acc: Acc): DicomElement {
+  if (value && NON_ASCII.test(value)) {
+    // AE, CS, DA, UI ... are ASCII by definition (PS3.5 6.1.2.3); a stored value that is not
+    // would fail the whole C-FIND when encoded, so it is sent empty instead.
+    if (!TEXT_VRS.has(def.vr)) return { vr: def.vr, value: '' } as DicomElement;
+    acc.nonAscii.push([value, def.vr === 'PN']);
+  }
+  return { vr: def.vr, value } as DicomElement;
+}
+
+function track(acc: Acc, value: string, personName: boolean): void {
+  if (NON_ASCII.test(value)) acc.nonAscii.push([value, personName]);
+}
+
+/** PN component groups from the three patient name columns, trailing empty groups dropped. */
+export function joinGroups(alphabetic: unknown, ideographic: unknown, phonetic: unknown): string {
+  const a = (alphabetic as string | null) ?? '';
+  if (phonetic) return `${a}=${(ideographic as string | null) ?? ''}=${phonetic as string}`;
+  return ideographic ? `${a}=${ideographic as string}` : a;
+}
+
+/** Whether every collected value can be written in `charset` without substitution. */
+function representable(charset: string): (values: Array<[string, boolean]>) => boolean {
+  const codec = getTextCodec(parseSpecificCharacterSet(charset));
+  if (codec.simple === 'utf8') return () => true;
+  if (codec.simple === 'latin1') return (values) => values.every(([v]) => !NON_LATIN1.test(v));
+  if (codec.simple === 'ascii') return () => false;
+  return (values) =>
+    values.every(([v, pn]) => {
+      try {
+        codec.encode(v, pn);
+        return true;
+      } catch (err) {
+        if (err instanceof CharsetError) return false;
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,114 @@
+import { deflateRawSync } from 'node:zlib';
+import { encodeDataset } from '../dimse/dataset-encoder';
+import { DatasetDecodeError } from '../dimse/dataset.errors';
+import { createDataset, DicomDataset, DicomElement, getString, tag } from '../dimse/dicom-dataset';
+import { Tags } from '../dimse/dicom-dictionary';
+import { readWorklistFile } from './worklist-file.reader';
+import { mapWorklistDataset, startInstant, WorklistFileError } from './worklist-import.mapper';
+
+type El = [number, DicomElement];
+const s = (t: number, vr: string, value: string): El => [t, { vr, value } as DicomElement];
+const sq = (t: number, ...items: El[][]): El => [t, { vr: 'SQ', value: items.map((i) => createDataset(i)) }];
+
+/** A synthetic `.wl` item like gen_worklist.py writes. */
+function wl(overrides: El[] = [], steps: El[][] = [[s(Tags.ScheduledProcedureStepID, 'SH', 'SPS0000001')]]): DicomDataset {
+  const base: El[] = [
+    s(Tags.SpecificCharacterSet, 'CS', 'ISO_IR 192'),
+    s(Tags.AccessionNumber, 'SH', 'A00000001'),
+    s(Tags.PatientName, 'PN', 'Yamada^Tarou=山田^太郎'),
+    s(Tags.PatientID, 'LO', 'P0000001'),
+    s(Tags.IssuerOfPatientID, 'LO', 'HOSP_A'),
+    s(Tags.PatientBirthDate, 'DA', '19700101'),
+    s(Tags.StudyInstanceUID, 'UI', '2.25.1234'),
+    s(Tags.RequestedProcedureID, 'SH', 'RP0000001'),
+    sq(
+      Tags.ScheduledProcedureStepSequence,
+      ...steps.map((extra) => [
+        s(Tags.Modality, 'CS', 'CT'),
+        s(Tags.ScheduledStationAETitle, 'AE', 'CT01\\CT02'),
+        s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261212'),
+        s(Tags.ScheduledProcedureStepStartTime, 'TM', '093000'),
+        sq(Tags.ScheduledProtocolCodeSequence, [s(Tags.CodeValue, 'SH', 'P1'), s(Tags.CodingSchemeDesignator, 'SH', '99RAD'), s(Tags.CodeMeaning, 'LO', 'Chest')]),
+        ...extra,
+      ]),
+    ),
+  ];
+  const ds = createDataset(base);
+  for (const [t, el] of overrides) ds.set(t, el);
+  return ds;
+}
+
+describe('mapWorklistDataset', () => {
+  it('maps patient, order, requested procedure and steps', () => {
+    const rows = mapWorklistDataset(wl());
+    expect(rows.patient).toMatchObject({ patient_id: 'P0000001', issuer: 'HOSP_A', name: 'Yamada^Tarou', name_ideographic: '山田^太郎', birth_date: '19700101' });
+    expect(rows.order.accession_number).toBe('A00000001');
+    expect(rows.procedure).toMatchObject({ requested_procedure_id: 'RP0000001', study_instance_uid: '2.25.1234' });
+    expect(rows.steps).toHaveLength(1);
+    expect(rows.steps[0]).toMatchObject({ sps_id: 'SPS0000001', modality: 'CT', station_ae_titles: ['CT01', 'CT02'], start_date: '20261212', start_time: '093000' });
+    expect(JSON.parse(rows.steps[0].protocol_codes as string)).toEqual([{ value: 'P1', scheme: '99RAD', meaning: 'Chest' }]);
+    expect(rows.steps[0].start_at).toEqual(new Date(2026, 11, 12, 9, 30, 0));
+  });
+
+  it('derives missing keys deterministically, so a re-import finds the same rows', () => {
+    const ds = wl([], [[], []]);
+    ds.delete(Tags.RequestedProcedureID);
+    ds.delete(Tags.StudyInstanceUID);
+    const a = mapWorklistDataset(ds);
+    const b = mapWorklistDataset(ds);
+    expect(a.procedure.requested_procedure_id).toBe('A00000001');
+    expect(a.steps.map((st) => st.sps_id)).toEqual(['A00000001.1', 'A00000001.2']);
+    expect(a.procedure.study_instance_uid).toMatch(/^2\.25\.\d{20,39}$/);
+    expect(a.procedure.study_instance_uid).toBe(b.procedure.study_instance_uid);
+  });
+
+  it.each([
+    ['AccessionNumber', Tags.AccessionNumber, 'no Accession Number'],
+    ['PatientID', Tags.PatientID, 'no Patient ID'],
+    ['ScheduledProcedureStepSequence', Tags.ScheduledProcedureStepSequence, 'no Scheduled Procedure Step Sequence'],
+  ])('rejects a file without %s', (_k, t, reason) => {
+    const ds = wl();
+    ds.delete(t);
+    expect(() => mapWorklistDataset(ds)).toThrow(WorklistFileError);
+    expect(() => mapWorklistDataset(ds)).toThrow(reason);
+  });
+
+  it('uses the UTC offset when the file gives one', () => {
+    expect(startInstant('20261212', '0930', '+0100')).toEqual(new Date(Date.UTC(2026, 11, 12, 8, 30)));
+    expect(startInstant('2026-12-12', undefined, undefined)).toBeUndefined();
+  });
+});
+
+describe('readWorklistFile', () => {
+  const TS = tag(0x0002, 0x0010);
+  function part10(ds: DicomDataset, ts: string, options: { preamble?: boolean; groupLength?: boolean } = {}): Buffer {
+    const meta = encodeDataset(createDataset([[TS, { vr: 'UI', value: ts }]]), { explicitVr: true });
+    const groupLength = Buffer.from([0x02, 0x00, 0x00, 0x00, 0x55, 0x4c, 0x04, 0x00, 0, 0, 0, 0]);
+    groupLength.writeUInt32LE(meta.length, 8);
+    let body = encodeDataset(ds, { explicitVr: ts !== '1.2.840.10008.1.2' });
+    if (ts === '1.2.840.10008.1.2.1.99') body = deflateRawSync(body);
+    const head = options.preamble === false ? [] : [Buffer.alloc(128)];
+    return Buffer.concat([...head, Buffer.from('DICM'), ...(options.groupLength === false ? [] : [groupLength]), meta, body]);
+  }
+
+  it.each([
+    ['Explicit VR Little Endian', '1.2.840.10008.1.2.1', {}],
+    ['Implicit VR Little Endian', '1.2.840.10008.1.2', {}],
+    ['Deflated Explicit VR Little Endian', '1.2.840.10008.1.2.1.99', {}],
+    ['meta without group length', '1.2.840.10008.1.2.1', { groupLength: false }],
+    ['no preamble', '1.2.840.10008.1.2.1', { preamble: false }],
+  ])('reads %s', (_name, ts, options) => {
+    const ds = readWorklistFile(part10(wl(), ts, options));
+    expect(getString(ds, Tags.PatientName)).toBe('Yamada^Tarou=山田^太郎');
+    expect(mapWorklistDataset(ds).steps[0].station_ae_titles).toEqual(['CT01', 'CT02']);
+  });
+
+  it('reads a bare dataset without meta information', () => {
+    expect(getString(readWorklistFile(encodeDataset(wl(), { explicitVr: false })), Tags.AccessionNumber)).toBe('A00000001');
+    expect(getString(readWorklistFile(encodeDataset(wl(), { explicitVr: true })), Tags.AccessionNumber)).toBe('A00000001');
+  });
+
+  it('refuses Explicit VR Big Endian', () => {
+    expect(() => readWorklistFile(part10(wl(), '1.2.840.10008.1.2.2'))).toThrow(DatasetDecodeError);
+  });
+});
