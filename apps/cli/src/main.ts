@@ -1,11 +1,13 @@
 import { ConfigError, Env, loadEnv } from '@radflow/config';
 import { migrateCommand } from './commands/migrate.command';
+import { importWorklistCommand } from './commands/import-worklist.command';
 
 type Command = { run: (env: Readonly<Env>, args: string[]) => Promise<number>; usage: string };
 
 /** Administrative commands: `npm run cli -- <command> …`, with the same variables as the service. */
 const COMMANDS: Record<string, Command> = {
   migrate: { run: (env) => migrateCommand(env), usage: 'migrate                      apply pending database migrations' },
+  'import-worklist': { run: (env, args) => importWorklistCommand(env, args), usage: 'import-worklist <folder>     load DICOM worklist files (.wl) as scheduled steps' },
 };
 
 async function main(argv: string[]): Promise<number> {
