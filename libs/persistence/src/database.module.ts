@@ -7,7 +7,7 @@ import { AUDIT_TRAIL, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radf
 import { PgAuditTrail } from './repositories/pg-audit.trail';
 import { createDataSource, migrate } from './data-source';
 import { resolveDatabase, ResolvedDatabase } from './database-url';
-import { TypeormUnitOfWork } from './typeorm-unit-of-work';
+import { PgUnitOfWork } from './pg-unit-of-work';
 
 export const RESOLVED_DATABASE = Symbol('RESOLVED_DATABASE');
 export const PG_POOL = Symbol('PG_POOL');
@@ -46,7 +46,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
         { provide: PG_POOL, inject: [DataSource], useFactory: (ds: DataSource) => pgPoolOf(ds) },
-        { provide: UNIT_OF_WORK, inject: [DataSource], useFactory: (ds: DataSource) => new TypeormUnitOfWork(ds) },
+        { provide: UNIT_OF_WORK, inject: [PG_POOL], useFactory: (pool: Pool) => new PgUnitOfWork(pool) },
         { provide: AUDIT_TRAIL, inject: [PG_POOL], useFactory: (pool: Pool) => new PgAuditTrail(pool) },
       ],
       exports: [DataSource, PG_POOL, UNIT_OF_WORK, RESOLVED_DATABASE, AUDIT_TRAIL],

@@ -1,6 +1,6 @@
 export * from './data-source';
 export * from './database-url';
-export * from './typeorm-unit-of-work';
+export * from './pg-unit-of-work';
 export * from './embedded/embedded-postgres';
 export { PgWorkflowStore } from './repositories/pg-workflow.store';
 export { PgMessageStore } from './repositories/pg-message.store';

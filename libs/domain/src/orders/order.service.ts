@@ -54,53 +54,59 @@ class GroupRun {
   ) {}
 
   async execute(): Promise<void> {
-    const order = await this.store.findOrder({
-      accessionNumber: this.group.accessionNumber,
-      sendingApplication: this.cmd.sendingApplication,
-      placerOrderNumber: this.group.placerOrderNumber,
-    });
-    if (this.rule.action === OrderAction.Create) return this.create(order);
+    if (this.rule.action === OrderAction.Create) return this.create();
+    const order = await this.findOrder();
     if (!order) throw new DomainError(DomainErrorCode.UnknownOrder, 'order not found', { ...this.group.source, field: 2 });
     if (order.patientRef !== this.patientRef) await this.store.updateOrder(order.ref, this.patientRef, this.group, this.cmd.visit);
     if (this.rule.action === OrderAction.Update) return this.update(order);
     return this.changeState(order);
   }
 
-  private async create(existing: OrderRecord | null): Promise<void> {
-    if (existing && !this.createdHere.has(existing.ref) && this.policy.newOrderWhenExists === 'reject') {
-      throw new DomainError(DomainErrorCode.DuplicateOrder, 'order already exists', { ...this.group.source, field: 2 });
-    }
+  private async create(): Promise<void> {
     if (!this.group.accessionNumber) {
       throw new DomainError(DomainErrorCode.RequiredFieldMissing, 'accession number missing', this.group.procedures[0]?.source ?? this.group.source);
     }
-    const order = existing ?? (await this.store.createOrder(this.patientRef, this.cmd.sendingApplication, this.group, this.cmd.visit));
-    if (existing) await this.store.updateOrder(existing.ref, this.patientRef, this.group, this.cmd.visit);
-    this.createdHere.add(order.ref);
-    await this.upsertProcedures(order, 'order.new');
+    const created = await this.store.createOrder(this.patientRef, this.cmd.sendingApplication, this.group, this.cmd.visit);
+    if (created) {
+      this.createdHere.add(created.ref);
+      return this.upsertProcedures(created, 'order.new', true);
+    }
+    const existing = (await this.findOrder())!;
+    if (!this.createdHere.has(existing.ref) && this.policy.newOrderWhenExists === 'reject') {
+      throw new DomainError(DomainErrorCode.DuplicateOrder, 'order already exists', { ...this.group.source, field: 2 });
+    }
+    await this.store.updateOrder(existing.ref, this.patientRef, this.group, this.cmd.visit);
+    await this.upsertProcedures(existing, 'order.new', false);
+  }
+
+  private findOrder(): Promise<OrderRecord | null> {
+    return this.store.findOrder({
+      accessionNumber: this.group.accessionNumber,
+      sendingApplication: this.cmd.sendingApplication,
+      placerOrderNumber: this.group.placerOrderNumber,
+    });
   }
 
   private async update(order: OrderRecord): Promise<void> {
     await this.store.updateOrder(order.ref, this.patientRef, this.group, this.cmd.visit);
-    await this.upsertProcedures(order, 'order.changed');
+    await this.upsertProcedures(order, 'order.changed', false);
   }
 
-  private async upsertProcedures(order: OrderRecord, event: string): Promise<void> {
+  /** `isNew`: the order was created by this group, so it has no procedures to look up yet. */
+  private async upsertProcedures(order: OrderRecord, event: string, isNew: boolean): Promise<void> {
     const procedures = this.group.procedures.length ? this.group.procedures : [{ steps: [] } as RequestedProcedureInput];
-    const known = await this.store.findProcedures(order.ref);
+    const known = isNew ? [] : await this.store.findProcedures(order.ref);
     for (const input of procedures) {
       const rpId = input.requestedProcedureId ?? (await this.defaultRpId(order, known, procedures.length));
       let procedure = known.find((p) => p.requestedProcedureId === rpId) ?? null;
+      const isNewProcedure = !procedure;
       if (procedure) await this.store.updateProcedure(procedure.ref, input);
       else {
-        if (input.studyInstanceUid && (await this.store.findProcedureByStudyUid(input.studyInstanceUid))) {
-          const where = input.source?.segment === 'IPC' ? { ...input.source, field: 3 } : { segment: 'ZDS', sequence: 1, field: 1 };
-          throw new DomainError(DomainErrorCode.DuplicateOrder, 'study instance UID already used by another procedure', where);
-        }
         const studyInstanceUid = input.studyInstanceUid ?? generateUid(this.policy.uidRoot);
         procedure = await this.store.createProcedure(order.ref, { ...input, requestedProcedureId: rpId, studyInstanceUid });
         known.push(procedure);
       }
-      await this.upsertSteps(procedure, input, event);
+      await this.upsertSteps(procedure, input, event, isNewProcedure);
     }
   }
 
@@ -110,9 +116,9 @@ class GroupRun {
     return `RP${(await this.store.nextGeneratedNumber()).toString(36).toUpperCase()}`.slice(0, 16);
   }
 
-  private async upsertSteps(procedure: ProcedureRecord, input: RequestedProcedureInput, event: string): Promise<void> {
+  private async upsertSteps(procedure: ProcedureRecord, input: RequestedProcedureInput, event: string, isNew: boolean): Promise<void> {
     const steps = input.steps.length ? input.steps : [{} as ProcedureStepInput];
-    const known = await this.store.findSteps(procedure.ref);
+    const known = isNew ? [] : await this.store.findSteps(procedure.ref);
     for (const [index, stepInput] of steps.entries()) {
       const spsId = stepInput.spsId ?? defaultSpsId(procedure, known, steps.length, index);
       const step = known.find((s) => s.spsId === spsId);
@@ -170,8 +176,10 @@ class GroupRun {
   }
 
   private async transition(procedure: ProcedureRecord, step: StepRecord, from: SpsStatus | null, to: SpsStatus, event: string): Promise<void> {
-    await this.store.recordTransition({ procedureRef: procedure.ref, stepRef: step.ref, from, to, event, source: this.source });
-    await this.store.addOutbox({ topic: 'procedure-step.changed', aggregateId: step.ref, payload: { procedureRef: procedure.ref, from, to, event } });
+    await this.store.recordTransition(
+      { procedureRef: procedure.ref, stepRef: step.ref, from, to, event, source: this.source },
+      { topic: 'procedure-step.changed', aggregateId: step.ref, payload: { procedureRef: procedure.ref, from, to, event } },
+    );
   }
 }
 

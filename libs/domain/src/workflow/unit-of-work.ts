@@ -4,8 +4,6 @@ import { WorkflowStore } from './workflow-store';
 export interface TransactionContext {
   workflow: WorkflowStore;
   messages: InboundMessageStore;
-  /** Rolls back the changes made since the savepoint; the transaction goes on. */
-  savepoint<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** Port: runs work in one database transaction; commits when it resolves, rolls back when it throws. */

@@ -53,12 +53,13 @@ export interface WorkflowStore {
 
   /** Locks and returns the order (SELECT … FOR UPDATE). */
   findOrder(key: { accessionNumber?: string; sendingApplication: string; placerOrderNumber?: string }): Promise<OrderRecord | null>;
-  createOrder(patientRef: string, sendingApplication: string, group: OrderGroupCommand, visit: VisitInput): Promise<OrderRecord>;
+  /** Creates the order; null when an order with this accession number exists already. */
+  createOrder(patientRef: string, sendingApplication: string, group: OrderGroupCommand, visit: VisitInput): Promise<OrderRecord | null>;
   updateOrder(orderRef: string, patientRef: string, group: OrderGroupCommand, visit: VisitInput): Promise<void>;
 
   findProcedure(orderRef: string, requestedProcedureId: string): Promise<ProcedureRecord | null>;
   findProcedures(orderRef: string): Promise<ProcedureRecord[]>;
-  findProcedureByStudyUid(studyInstanceUid: string): Promise<ProcedureRecord | null>;
+  /** Throws DomainError DUPLICATE_ORDER when the Study Instance UID belongs to another procedure. */
   createProcedure(orderRef: string, input: RequestedProcedureInput & { requestedProcedureId: string; studyInstanceUid: string }): Promise<ProcedureRecord>;
   updateProcedure(procedureRef: string, input: RequestedProcedureInput): Promise<void>;
 
@@ -67,7 +68,8 @@ export interface WorkflowStore {
   updateStep(stepRef: string, input: ProcedureStepInput): Promise<void>;
   setStepState(stepRef: string, change: { status?: SpsStatus; held?: boolean }): Promise<void>;
 
-  recordTransition(t: { procedureRef: string; stepRef: string; from: string | null; to: string; event: string; source: ChangeSource }): Promise<void>;
+  /** The history row of a status change and the outbox event announcing it, together. */
+  recordTransition(t: { procedureRef: string; stepRef: string; from: string | null; to: string; event: string; source: ChangeSource }, outbox: OutboxEvent): Promise<void>;
   addOutbox(event: OutboxEvent): Promise<void>;
   /** A number unique in the database, for generated ids. */
   nextGeneratedNumber(): Promise<number>;

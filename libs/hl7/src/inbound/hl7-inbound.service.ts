@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { ChangeSource, DomainError, OrderService, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
+import { createHash, randomUUID } from 'node:crypto';
+import { ChangeSource, DomainError, DomainErrorCode, MessageKey, OrderService, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
 import { Logger, errorFields } from '@radflow/observability';
 import { ackInboundOf, buildAck, buildAckForUnparseable, decideAck, Hl7Error, Hl7ErrorCode, newAckControlId, outcomeOf, toHl7Error } from '../ack';
 import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode } from '../charset';
@@ -12,6 +12,21 @@ import { routeOf } from './message-routes';
 export interface InboundContext {
   peer: string;
   connectionId: string;
+}
+
+interface Answer {
+  bytes: Buffer;
+  code: string;
+  duplicate?: boolean;
+}
+
+/** The message is stored already (a resend): roll back and answer with the stored ACK. */
+class AlreadyStored extends Error {}
+
+function messageKey(p: Prepared): MessageKey | null {
+  const controlId = p.info?.controlId ?? p.msg?.controlId;
+  if (!controlId || !p.msg) return null;
+  return { sendingApplication: p.info?.sendingApplication ?? p.msg.msh.raw(3), sendingFacility: p.info?.sendingFacility ?? p.msg.msh.raw(4), controlId, payloadSha256: p.sha };
 }
 
 interface Prepared {
@@ -103,7 +118,7 @@ export class Hl7InboundService {
     const started = process.hrtime.bigint();
     for (let attempt = 1; ; attempt++) {
       try {
-        const ack = await this.uow.run((tx) => this.storeAndApply(tx, p, ctx));
+        const ack = await this.process(p, ctx);
         this.log.info({ event: 'hl7.ack', connectionId: ctx.connectionId, controlId: p.info?.controlId, type: p.info?.type, ack: ack.code, duplicate: ack.duplicate, ms: msSince(started) }, 'ack sent');
         return ack.bytes;
       } catch (e) {
@@ -114,39 +129,61 @@ export class Hl7InboundService {
     }
   }
 
-  private async storeAndApply(tx: TransactionContext, p: Prepared, ctx: InboundContext): Promise<{ bytes: Buffer; code: string; duplicate?: boolean }> {
-    const controlId = p.info?.controlId ?? p.msg?.controlId ?? null;
-    const key = controlId
-      ? { sendingApplication: p.info?.sendingApplication ?? p.msg!.msh.raw(3), sendingFacility: p.info?.sendingFacility ?? p.msg!.msh.raw(4), controlId, payloadSha256: p.sha }
-      : null;
-    if (key) {
-      const stored = await tx.messages.findDuplicate(key);
-      if (stored) return { bytes: stored.ack, code: stored.ackCode, duplicate: true };
-    }
-    const ref = await tx.messages.insert({
-      peer: ctx.peer, sendingApplication: key?.sendingApplication ?? '', sendingFacility: key?.sendingFacility ?? '', controlId,
-      messageType: p.info?.type ?? p.msg?.type ?? null, version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
-    });
-    if (!ref) {
-      const stored = key && (await tx.messages.findDuplicate(key));
-      if (stored) return { bytes: stored.ack, code: stored.ackCode, duplicate: true };
-      throw Object.assign(new Error('duplicate stored without an ACK'), { code: '40001' });
-    }
+  /**
+   * Applies the message and stores it with its ACK in one transaction. The message row goes in
+   * last: its unique key (sender, control id, bytes) is what makes a resend a duplicate, so a resend
+   * rolls back whatever it did and answers with the ACK stored the first time. When the content is
+   * refused (AE), the changes are rolled back and the message is stored with its AE in a second
+   * transaction: the data stays as it was.
+   */
+  private async process(p: Prepared, ctx: InboundContext): Promise<Answer> {
+    const id = randomUUID();
+    const key = messageKey(p);
     let error = p.rejection;
-    if (!error && key && this.options.duplicateIdNewContent === 'reject' && (await tx.messages.controlIdSeenWithOtherContent(key))) {
-      error = new Hl7Error({ ackCode: 'AE', errorCode: Hl7ErrorCode.DuplicateKeyIdentifier, userMessage: 'control id already used for another message', location: { segment: 'MSH', sequence: 1, field: 10 } });
-    }
     if (!error) {
       try {
-        await tx.savepoint(() => this.apply(tx, p.msg!, p.info!, ref));
+        return await this.uow.run(async (tx) => {
+          await this.checkReusedControlId(tx, key);
+          await this.apply(tx, p.msg!, p.info!, id);
+          return this.store(tx, p, ctx, id, key);
+        });
       } catch (e) {
+        if (e instanceof AlreadyStored) return this.storedAck(key!);
         if (!(e instanceof DomainError)) throw e;
         error = toHl7Error(e);
       }
     }
+    try {
+      return await this.uow.run((tx) => this.store(tx, p, ctx, id, key, error));
+    } catch (e) {
+      if (e instanceof AlreadyStored) return this.storedAck(key!);
+      throw e;
+    }
+  }
+
+  private async store(tx: TransactionContext, p: Prepared, ctx: InboundContext, id: string, key: MessageKey | null, error?: Hl7Error): Promise<Answer> {
     const ack = this.ackBytes(p, error);
-    await tx.messages.recordAck(ref, { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error?.userMessage ?? null });
+    const stored = await tx.messages.insert({
+      id, peer: ctx.peer, sendingApplication: key?.sendingApplication ?? '', sendingFacility: key?.sendingFacility ?? '', controlId: key?.controlId ?? null,
+      messageType: p.info?.type ?? p.msg?.type ?? null, version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
+      ack: { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error?.userMessage ?? null },
+    });
+    if (!stored) throw new AlreadyStored();
     return ack;
+  }
+
+  private async storedAck(key: MessageKey): Promise<Answer> {
+    const stored = await this.uow.run((tx) => tx.messages.findDuplicate(key));
+    if (!stored) throw Object.assign(new Error('duplicate without a stored ACK'), { code: '40001' });
+    return { bytes: stored.ack, code: stored.ackCode, duplicate: true };
+  }
+
+  /** Same sender and control id, other bytes: refused when the site says so (AE 205). */
+  private async checkReusedControlId(tx: TransactionContext, key: MessageKey | null): Promise<void> {
+    if (!key || this.options.duplicateIdNewContent !== 'reject') return;
+    if (await tx.messages.controlIdSeenWithOtherContent(key)) {
+      throw new DomainError(DomainErrorCode.DuplicateMessage, 'control id already used for another message', { segment: 'MSH', sequence: 1, field: 10 });
+    }
   }
 
   private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string): Promise<void> {

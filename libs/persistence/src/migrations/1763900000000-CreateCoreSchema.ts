@@ -18,8 +18,8 @@ export class CreateCoreSchema1763900000000 implements MigrationInterface {
         charset text,
         raw bytea NOT NULL,
         payload_sha256 bytea NOT NULL,
-        ack_code text,
-        ack bytea,
+        ack_code text NOT NULL,
+        ack bytea NOT NULL,
         error_code text,
         error_text text
       );

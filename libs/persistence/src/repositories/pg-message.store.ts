@@ -1,7 +1,7 @@
-import { AckRecord, InboundMessageRecord, InboundMessageStore, StoredAck } from '@radflow/domain';
+import { InboundMessageRecord, InboundMessageStore, MessageKey, StoredAck } from '@radflow/domain';
 import { Sql } from './sql';
 
-type Key = { sendingApplication: string; sendingFacility: string; controlId: string; payloadSha256: Buffer };
+type Key = MessageKey;
 
 export class PgMessageStore implements InboundMessageStore {
   constructor(private readonly sql: Sql) {}
@@ -9,7 +9,7 @@ export class PgMessageStore implements InboundMessageStore {
   async findDuplicate(k: Key): Promise<StoredAck | null> {
     const rows = await this.sql<{ id: string; ack_code: string; ack: Buffer }>(
       `SELECT id, ack_code, ack FROM hl7_messages
-        WHERE ack IS NOT NULL AND sending_application = $1 AND sending_facility = $2 AND control_id = $3 AND payload_sha256 = $4`,
+        WHERE sending_application = $1 AND sending_facility = $2 AND control_id = $3 AND payload_sha256 = $4`,
       [k.sendingApplication, k.sendingFacility, k.controlId, k.payloadSha256],
     );
     return rows[0] ? { messageRef: rows[0].id, ackCode: rows[0].ack_code, ack: rows[0].ack } : null;
@@ -24,22 +24,16 @@ export class PgMessageStore implements InboundMessageStore {
     return rows.length > 0;
   }
 
-  async insert(r: InboundMessageRecord): Promise<string | null> {
+  async insert(r: InboundMessageRecord): Promise<boolean> {
     const rows = await this.sql<{ id: string }>(
-      `INSERT INTO hl7_messages (peer, sending_application, sending_facility, control_id, message_type, version, charset,
-                                 raw, payload_sha256)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO hl7_messages (id, peer, sending_application, sending_facility, control_id, message_type, version, charset,
+                                 raw, payload_sha256, ack_code, ack, error_code, error_text)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (sending_application, sending_facility, control_id, payload_sha256) WHERE control_id IS NOT NULL DO NOTHING
        RETURNING id`,
-      [r.peer, r.sendingApplication, r.sendingFacility, r.controlId, r.messageType, r.version, r.charset,
-        r.raw, r.payloadSha256],
+      [r.id, r.peer, r.sendingApplication, r.sendingFacility, r.controlId, r.messageType, r.version, r.charset,
+        r.raw, r.payloadSha256, r.ack.ackCode, r.ack.ack, r.ack.errorCode, r.ack.errorText],
     );
-    return rows[0]?.id ?? null;
-  }
-
-  async recordAck(ref: string, a: AckRecord): Promise<void> {
-    await this.sql('UPDATE hl7_messages SET ack_code = $1, ack = $2, error_code = $3, error_text = $4 WHERE id = $5', [
-      a.ackCode, a.ack, a.errorCode, a.errorText, ref,
-    ]);
+    return rows.length === 1;
   }
 }

@@ -1,8 +1,8 @@
 import {
-  ChangeSource, OrderGroupCommand, OrderRecord, OutboxEvent, Patient, PatientDemographics, PatientIdentifier,
+  ChangeSource, DomainError, DomainErrorCode, OrderGroupCommand, OrderRecord, OutboxEvent, Patient, PatientDemographics, PatientIdentifier,
   ProcedureRecord, ProcedureStepInput, RequestedProcedureInput, SpsStatus, StepRecord, VisitInput, WorkflowStore,
 } from '@radflow/domain';
-import { insertSql, json, Sql, updateSql } from './sql';
+import { insertSql, isUniqueViolation, json, Sql, updateSql } from './sql';
 import { stepColumns } from './step-columns';
 
 const FINAL = `('CANCELED','DISCONTINUED','COMPLETED')`;
@@ -86,10 +86,10 @@ export class PgWorkflowStore implements WorkflowStore {
     return rows[0] ? { ref: rows[0].id, patientRef: rows[0].patient_ref, accessionNumber: rows[0].accession_number } : null;
   }
 
-  async createOrder(patientRef: string, sendingApplication: string, g: OrderGroupCommand, visit: VisitInput): Promise<OrderRecord> {
-    const q = insertSql('imaging_orders', { patient_ref: patientRef, sending_application: sendingApplication, ...orderColumns(g), ...visitColumns(visit) });
+  async createOrder(patientRef: string, sendingApplication: string, g: OrderGroupCommand, visit: VisitInput): Promise<OrderRecord | null> {
+    const q = insertSql('imaging_orders', { patient_ref: patientRef, sending_application: sendingApplication, ...orderColumns(g), ...visitColumns(visit) }, 'id', 'ON CONFLICT (accession_number) DO NOTHING');
     const rows = await this.sql<{ id: string }>(q.text, q.params);
-    return { ref: rows[0].id, patientRef, accessionNumber: g.accessionNumber! };
+    return rows[0] ? { ref: rows[0].id, patientRef, accessionNumber: g.accessionNumber! } : null;
   }
 
   async updateOrder(orderRef: string, patientRef: string, g: OrderGroupCommand, visit: VisitInput): Promise<void> {
@@ -108,14 +108,15 @@ export class PgWorkflowStore implements WorkflowStore {
     return rows.map((r) => ({ ref: r.id, orderRef, requestedProcedureId: r.requested_procedure_id, studyInstanceUid: r.study_instance_uid }));
   }
 
-  async findProcedureByStudyUid(studyInstanceUid: string): Promise<ProcedureRecord | null> {
-    const rows = await this.sql('SELECT id, order_ref, requested_procedure_id FROM requested_procedures WHERE study_instance_uid = $1', [studyInstanceUid]);
-    return rows[0] ? { ref: rows[0].id, orderRef: rows[0].order_ref, requestedProcedureId: rows[0].requested_procedure_id, studyInstanceUid } : null;
-  }
-
   async createProcedure(orderRef: string, p: RequestedProcedureInput & { requestedProcedureId: string; studyInstanceUid: string }): Promise<ProcedureRecord> {
     const q = insertSql('requested_procedures', { order_ref: orderRef, requested_procedure_id: p.requestedProcedureId, study_instance_uid: p.studyInstanceUid, ...procedureColumns(p) });
-    const rows = await this.sql<{ id: string }>(q.text, q.params);
+    const rows = await this.sql<{ id: string }>(q.text, q.params).catch((e) => {
+      if (isUniqueViolation(e, 'requested_procedures_study_uid')) {
+        const where = p.source?.segment === 'IPC' ? { ...p.source, field: 3 } : { segment: 'ZDS', sequence: 1, field: 1 };
+        throw new DomainError(DomainErrorCode.DuplicateOrder, 'study instance UID already used by another procedure', where);
+      }
+      throw e;
+    });
     return { ref: rows[0].id, orderRef, requestedProcedureId: p.requestedProcedureId, studyInstanceUid: p.studyInstanceUid };
   }
 
@@ -145,10 +146,13 @@ export class PgWorkflowStore implements WorkflowStore {
     await this.sql(q.text, q.params);
   }
 
-  async recordTransition(t: { procedureRef: string; stepRef: string; from: string | null; to: string; event: string; source: ChangeSource }): Promise<void> {
+  async recordTransition(t: { procedureRef: string; stepRef: string; from: string | null; to: string; event: string; source: ChangeSource }, e: OutboxEvent): Promise<void> {
     await this.sql(
-      'INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [t.procedureRef, t.stepRef, t.from, t.to, t.event, t.source.kind, t.source.ref],
+      `WITH history AS (
+         INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref)
+         VALUES ($1, $2, $3, $4, $5, $6, $7))
+       INSERT INTO outbox (topic, aggregate_id, payload) VALUES ($8, $9, $10)`,
+      [t.procedureRef, t.stepRef, t.from, t.to, t.event, t.source.kind, t.source.ref, e.topic, e.aggregateId, JSON.stringify(e.payload)],
     );
   }
 

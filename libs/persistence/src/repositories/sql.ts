@@ -7,11 +7,16 @@ export function definedColumns(columns: Record<string, unknown>): [string, unkno
 }
 
 /** `INSERT INTO table (cols) VALUES ($1..)` for the defined columns. */
-export function insertSql(table: string, columns: Record<string, unknown>, returning = 'id'): { text: string; params: unknown[] } {
+export function insertSql(table: string, columns: Record<string, unknown>, returning = 'id', onConflict = ''): { text: string; params: unknown[] } {
   const cols = definedColumns(columns);
   const names = cols.map(([c]) => c).join(', ');
   const marks = cols.map((_, i) => `$${i + 1}`).join(', ');
-  return { text: `INSERT INTO ${table} (${names}) VALUES (${marks}) RETURNING ${returning}`, params: cols.map(([, v]) => v) };
+  return { text: `INSERT INTO ${table} (${names}) VALUES (${marks}) ${onConflict} RETURNING ${returning}`, params: cols.map(([, v]) => v) };
+}
+
+export function isUniqueViolation(e: unknown, constraint: string): boolean {
+  const err = e as { code?: string; constraint?: string };
+  return err?.code === '23505' && err.constraint === constraint;
 }
 
 /** `UPDATE table SET …, updated_at = now() WHERE id = $n` for the defined columns. */
