@@ -1,7 +1,7 @@
 import { DomainError, DomainErrorCode } from '../common';
 import { FINAL_SPS_STATUSES, SpsStatus } from '../procedure-steps';
 import { ChangeSource, OrderRecord, ProcedureRecord, StepRecord, WorkflowStore } from '../workflow';
-import { findOrderControlRule, OrderAction, OrderControlRule } from './order-control';
+import { findOrderControlRule, ORDER_CONTROL_TABLE, OrderAction, OrderControlRule } from './order-control';
 import { OrderGroupCommand, PlaceOrdersCommand, ProcedureStepInput, RequestedProcedureInput } from './order-commands';
 import { OrderPolicy } from './order-policy';
 import { generateUid } from './uid-generator';
@@ -33,7 +33,7 @@ export class OrderService {
   private ruleFor(group: OrderGroupCommand): OrderControlRule {
     const rule = findOrderControlRule(group.control, group.orderStatus);
     if (rule) return rule;
-    const known = findOrderControlRule(group.control, '*-no-such-status');
+    const known = ORDER_CONTROL_TABLE.some((r) => r.control === group.control.toUpperCase());
     const field = known ? 5 : 1;
     throw new DomainError(DomainErrorCode.InvalidValue, `order control ${group.control}/${group.orderStatus ?? ''} not supported`, { ...group.source, field });
   }
@@ -134,8 +134,9 @@ class GroupRun {
       this.outcome.stepsChanged++;
       const target = this.rule.spsStatus;
       if (target && target !== step.status && !FINAL_SPS_STATUSES.has(step.status)) {
+        const from = step.status;
         await this.store.setStepState(step.ref, { status: target });
-        await this.transition(procedure, step, step.status, target, event);
+        await this.transition(procedure, step, from, target, event);
       } else {
         await this.store.addOutbox({ topic: 'procedure-step.changed', aggregateId: step.ref, payload: { procedureRef: procedure.ref, event } });
       }
@@ -170,8 +171,9 @@ class GroupRun {
     if (FINAL_SPS_STATUSES.has(step.status) || (this.rule.action === OrderAction.Cancel && step.status === SpsStatus.Started)) {
       throw new DomainError(DomainErrorCode.InvalidTransition, `step is ${step.status}: cannot apply ${this.group.control}`, { ...this.group.source, field: 1 });
     }
+    const from = step.status;
     await this.store.setStepState(step.ref, { status: target, held: false });
-    await this.transition(procedure, step, step.status, target, event);
+    await this.transition(procedure, step, from, target, event);
     this.outcome.stepsChanged++;
   }
 
