@@ -2,9 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import type { Pool } from 'pg';
 import { ENV, Env } from '@radflow/config';
 import { DicomServer, MwlFindHandler } from '@radflow/dicom';
-import { AUDIT_TRAIL, AuditTrail, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
+import { assertUp, AUDIT_TRAIL, AuditTrail, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
 import { PG_POOL } from '@radflow/persistence';
-import { connect } from 'node:net';
 import { AuditedFindHandler } from './audited-find.handler';
 
 /** The DICOM SCP on DICOM_PORT: C-ECHO and Modality Worklist C-FIND. */
@@ -38,7 +37,7 @@ export class DicomListener implements OnApplicationBootstrap, BeforeApplicationS
       findHandler: new AuditedFindHandler(mwl, audit, log),
       logger: log,
     });
-    readiness.register({ name: 'dicom', check: () => probe(env.DICOM_PORT) });
+    readiness.register({ name: 'dicom', check: async () => assertUp(this.server.listening, 'DICOM listener') });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,9 +49,3 @@ export class DicomListener implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-function probe(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ port, host: '127.0.0.1' }, () => (s.destroy(), resolve()));
-    s.on('error', reject);
-  });
-}

@@ -2,8 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { ENV, Env } from '@radflow/config';
 import { UNIT_OF_WORK, UnitOfWork } from '@radflow/domain';
 import { Hl7InboundService, MllpServer } from '@radflow/hl7';
-import { LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
-import { connect } from 'node:net';
+import { assertUp, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
 import { inboundOptionsFrom } from './inbound-options';
 
 /** The MLLP listener on HL7_PORT, feeding the inbound HL7 service. */
@@ -29,7 +28,7 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
       onMessage: (payload, ctx) => this.inbound.handle(payload, ctx),
       onOversize: (ctx, head) => this.inbound.rejectOversize(head, ctx, env.HL7_MAX_MESSAGE_BYTES),
     });
-    readiness.register({ name: 'mllp', check: () => probe(env.HL7_PORT) });
+    readiness.register({ name: 'mllp', check: async () => assertUp(this.server.address() !== null, 'MLLP listener') });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,10 +44,3 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
   }
 }
 
-/** Up means a TCP connection to our own port succeeds. */
-function probe(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ port, host: '127.0.0.1' }, () => (s.destroy(), resolve()));
-    s.on('error', reject);
-  });
-}

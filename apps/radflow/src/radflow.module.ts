@@ -5,6 +5,7 @@ import { DatabaseModule } from '@radflow/persistence';
 import { ApiModule } from '../../api/src/api.module';
 import { MllpGatewayModule } from '../../mllp-gateway/src/mllp-gateway.module';
 import { DimseGatewayModule } from '../../dimse-gateway/src/dimse-gateway.module';
+import { WorkerModule } from '../../worker/src';
 
 /**
  * Every process in one (the `npm start` default). This app alone composes the others' root
@@ -22,6 +23,7 @@ export class RadflowModule {
         ApiModule,
         MllpGatewayModule,
         DimseGatewayModule,
+        WorkerModule.forProcess(),
       ],
     };
   }

@@ -32,3 +32,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
   });
 }
+
+/** For checks that read a flag: rejects when the part is down. */
+export function assertUp(up: boolean, what: string): void {
+  if (!up) throw new Error(`${what} is down`);
+}

@@ -22,6 +22,7 @@ export class DatabaseModule implements OnApplicationShutdown {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(RESOLVED_DATABASE) private readonly db: ResolvedDatabase,
+    @Inject(UNIT_OF_WORK) private readonly uow: PgUnitOfWork,
   ) {}
 
   static forRoot(): DynamicModule {
@@ -46,7 +47,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
         { provide: PG_POOL, inject: [DataSource], useFactory: (ds: DataSource) => pgPoolOf(ds) },
-        { provide: UNIT_OF_WORK, inject: [PG_POOL], useFactory: (pool: Pool) => new PgUnitOfWork(pool) },
+        { provide: UNIT_OF_WORK, inject: [RESOLVED_DATABASE, ENV], useFactory: (db: ResolvedDatabase, env: Env) => new PgUnitOfWork(db.url, env.DB_POOL_SIZE) },
         { provide: AUDIT_TRAIL, inject: [PG_POOL], useFactory: (pool: Pool) => new PgAuditTrail(pool) },
       ],
       exports: [DataSource, PG_POOL, UNIT_OF_WORK, RESOLVED_DATABASE, AUDIT_TRAIL],
@@ -54,6 +55,7 @@ export class DatabaseModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.uow.close().catch(() => undefined);
     if (this.ds.isInitialized) await this.ds.destroy();
     await this.db.embedded?.stop();
   }

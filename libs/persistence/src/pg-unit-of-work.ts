@@ -1,33 +1,50 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { TransactionContext, UnitOfWork } from '@radflow/domain';
 import { PgMessageStore } from './repositories/pg-message.store';
 import { PgWorkflowStore } from './repositories/pg-workflow.store';
-import { Sql } from './repositories/sql';
+import { SqlSession } from './repositories/sql';
 
 /**
- * One Postgres transaction per call, on a connection of the pool TypeORM owns. Statements go as
- * named prepared statements: the hot path runs the same few SQL texts thousands of times, and
- * Postgres would otherwise plan each one again (about 40 % of its time per message).
+ * One Postgres transaction per call, on connections in pipeline mode. An HL7 order is a handful of
+ * reads and many writes; the writes are sent without waiting (their ids are made by the stores),
+ * everything issued in one turn of the event loop leaves in one socket write, and the COMMIT goes
+ * out behind the last write. Statements are named prepared statements, planned once per connection.
  */
 export class PgUnitOfWork implements UnitOfWork {
-  constructor(private readonly pool: Pool) {}
+  private readonly pool: Pool;
+
+  constructor(url: string, poolSize: number) {
+    this.pool = new Pool({ connectionString: url, max: poolSize, pipeline: true, application_name: 'radflow-ingest', connectionTimeoutMillis: 5000, query_timeout: 30000 } as never);
+    // An idle connection that the server drops (restart, failover) is an event, not a crash:
+    // the pool replaces it on the next checkout.
+    this.pool.on('error', () => undefined);
+  }
 
   async run<T>(work: (tx: TransactionContext) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const session = new PipelinedSession(client);
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const sql = preparedSql(client);
-      const result = await work({ workflow: new PgWorkflowStore(sql), messages: new PgMessageStore(sql) });
-      await client.query('COMMIT');
+      const begin = session.query('BEGIN');
+      const result = await work({ workflow: new PgWorkflowStore(session), messages: new PgMessageStore(session) });
+      const commit = client.query('COMMIT');
+      await begin;
+      await session.settle(); // the first failed write, if any: then the COMMIT was a rollback
+      await commit;
       return result;
     } catch (e) {
+      // a failed write aborts the transaction, so what failed after it says only "aborted": report the write
+      const writeError = await session.settle().then(() => undefined, (err: unknown) => err);
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw e;
+      throw writeError ?? e;
     } finally {
       client.release(broken);
     }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
   }
 }
 
@@ -42,12 +59,45 @@ function statementName(text: string): string {
   return name;
 }
 
-function preparedSql(client: PoolClient): Sql {
-  return async (text, params = []) => (await client.query({ name: statementName(text), text, values: params })).rows;
-}
+/** The statements of one transaction, with writes that nobody waits for until the commit. */
+class PipelinedSession implements SqlSession {
+  private readonly pending: Promise<void>[] = [];
+  private corked = false;
 
-/** Postgres errors worth retrying the whole transaction for (lost races, deadlocks). */
-export function isRetryableConflict(e: unknown): boolean {
-  const code = (e as { code?: string })?.code;
-  return code === '23505' || code === '40001' || code === '40P01';
+  constructor(private readonly client: PoolClient) {}
+
+  readonly query = async <R = any>(text: string, params: unknown[] = []): Promise<R[]> => {
+    this.cork();
+    return (await this.client.query({ name: statementName(text), text, values: params })).rows as R[];
+  };
+
+  readonly write = (text: string, params: unknown[], mapError?: (e: unknown) => unknown): void => {
+    this.cork();
+    const done = this.client.query({ name: statementName(text), text, values: params }).then(
+      () => undefined,
+      (e: unknown) => Promise.reject(mapError ? mapError(e) : e),
+    );
+    done.catch(() => undefined); // observed in settle(); never an unhandled rejection
+    this.pending.push(done);
+  };
+
+  /** Waits for every write; rejects with the first that failed (later ones only say the transaction was aborted). */
+  async settle(): Promise<void> {
+    const results = await Promise.allSettled(this.pending);
+    this.pending.length = 0;
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  /** Holds socket writes until the current turn of the event loop has issued all its statements. */
+  private cork(): void {
+    const stream = (this.client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+    if (this.corked) return;
+    this.corked = true;
+    stream.cork();
+    setImmediate(() => {
+      this.corked = false;
+      stream.uncork();
+    });
+  }
 }

@@ -67,6 +67,11 @@ export class DicomServer {
     this.server.maxConnections = (options.maxAssociations ?? 32) * 2 + 16;
   }
 
+  /** True while the listening socket is open (readiness). */
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
   get stats(): DicomServerStats {
     return { ...this.counters, associationsOpen: this.associations.size };
   }

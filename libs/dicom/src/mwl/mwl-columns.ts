@@ -46,7 +46,7 @@ function tablesOf(sql: string): JoinedTable[] {
   return (['r', 'o', 'p'] as const).filter((t) => new RegExp(`\\b${t}\\.`).test(sql));
 }
 
-/** Tag → SQL text that normalises a stored TM to at least HHMMSS, so string order is time order. */
+/** SQL that pads a stored TM (HH, HHMM, HHMMSS[.f] as sent) to HHMMSS, so string order is time order. */
 export function normalisedTime(column: string): string {
   return `(CASE WHEN length(${column}) >= 6 THEN ${column} ELSE rpad(${column}, 6, '0') END)`;
 }

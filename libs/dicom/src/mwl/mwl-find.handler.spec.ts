@@ -79,7 +79,7 @@ describe('MwlFindHandler', () => {
     expect(getString(matches[1].identifier, Tags.PatientName)).toBe('DOE^JOHN1');
     expect(outcome).toEqual({ status: MwlStatus.Success });
     expect(log).toEqual([
-      'BEGIN READ ONLY; SET LOCAL cursor_tuple_fraction = 1',
+      'BEGIN READ ONLY; SET LOCAL cursor_tuple_fraction = 1; SET LOCAL random_page_cost = 1.1',
       'DECLARE mwl_answers NO SCROLL CURSOR FOR',
       'FETCH 2 FROM mwl_answers',
       'FETCH 2 FROM mwl_answers',

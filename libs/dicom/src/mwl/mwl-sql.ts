@@ -211,9 +211,11 @@ class SqlBuilder {
   /**
    * Whole-string glob, so `SMI*` matches `SMITH^JOHN`. Components the query leaves out match
    * anything (component-wise matching, mwl-cfind.md §2): `SMITH` also finds `SMITH^JOHN`.
+   * Case folding is mwl_fold() (migration 1763900000001) on both sides, so `Müller*` finds
+   * `MÜLLER^HANS` whatever the database locale.
    */
   private personNameGroup(x: string, group: string, fold: boolean): string {
-    const f = (e: string): string => (fold ? `upper(${e})` : e);
+    const f = (e: string): string => (fold ? `mwl_fold(${e})` : e);
     const open = group.split('^').length < 5 && !group.endsWith('*');
     const pattern = hasWildcard(group) ? likePattern(group) : undefined;
     const first = pattern === undefined ? `${f(x)} = ${f(this.param(group))}` : `${f(x)} LIKE ${f(this.param(pattern))}`;

@@ -34,11 +34,19 @@ export interface InboundMessageStore {
   /** True when the same sender and control id arrived before with other content. */
   controlIdSeenWithOtherContent(key: MessageKey): Promise<boolean>;
   /**
-   * Stores the message with the ACK that answers it. Returns false when the same message (sender,
-   * control id, bytes) is already stored, or was stored by a concurrent transaction that committed
-   * first: the caller must then roll back and answer with that message's ACK.
+   * Stores the message with the ACK that answers it. When the same message (sender, control id,
+   * bytes) is stored already, or a concurrent transaction stores it first, the transaction fails
+   * with MessageAlreadyStored: nothing it changed is kept, and the caller answers with the stored ACK.
    */
-  insert(record: InboundMessageRecord): Promise<boolean>;
+  insert(record: InboundMessageRecord): Promise<void>;
+}
+
+/** The message is a resend of one already stored. */
+export class MessageAlreadyStored extends Error {
+  constructor() {
+    super('message already stored');
+    this.name = 'MessageAlreadyStored';
+  }
 }
 
 export interface MessageKey {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ChangeSource, DomainError, DomainErrorCode, MessageKey, OrderService, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
+import { ChangeSource, DomainError, DomainErrorCode, MessageAlreadyStored, MessageKey, OrderService, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
 import { Logger, errorFields } from '@radflow/observability';
 import { ackInboundOf, buildAck, buildAckForUnparseable, decideAck, Hl7Error, Hl7ErrorCode, newAckControlId, outcomeOf, toHl7Error } from '../ack';
 import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode } from '../charset';
@@ -19,9 +19,6 @@ interface Answer {
   code: string;
   duplicate?: boolean;
 }
-
-/** The message is stored already (a resend): roll back and answer with the stored ACK. */
-class AlreadyStored extends Error {}
 
 function messageKey(p: Prepared): MessageKey | null {
   const controlId = p.info?.controlId ?? p.msg?.controlId;
@@ -148,7 +145,7 @@ export class Hl7InboundService {
           return this.store(tx, p, ctx, id, key);
         });
       } catch (e) {
-        if (e instanceof AlreadyStored) return this.storedAck(key!);
+        if (e instanceof MessageAlreadyStored) return this.storedAck(key!);
         if (!(e instanceof DomainError)) throw e;
         error = toHl7Error(e);
       }
@@ -156,19 +153,18 @@ export class Hl7InboundService {
     try {
       return await this.uow.run((tx) => this.store(tx, p, ctx, id, key, error));
     } catch (e) {
-      if (e instanceof AlreadyStored) return this.storedAck(key!);
+      if (e instanceof MessageAlreadyStored) return this.storedAck(key!);
       throw e;
     }
   }
 
   private async store(tx: TransactionContext, p: Prepared, ctx: InboundContext, id: string, key: MessageKey | null, error?: Hl7Error): Promise<Answer> {
     const ack = this.ackBytes(p, error);
-    const stored = await tx.messages.insert({
+    await tx.messages.insert({
       id, peer: ctx.peer, sendingApplication: key?.sendingApplication ?? '', sendingFacility: key?.sendingFacility ?? '', controlId: key?.controlId ?? null,
       messageType: p.info?.type ?? p.msg?.type ?? null, version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
       ack: { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error?.userMessage ?? null },
     });
-    if (!stored) throw new AlreadyStored();
     return ack;
   }
 

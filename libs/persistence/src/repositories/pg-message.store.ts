@@ -1,10 +1,16 @@
-import { InboundMessageRecord, InboundMessageStore, MessageKey, StoredAck } from '@radflow/domain';
-import { Sql } from './sql';
+import { InboundMessageRecord, InboundMessageStore, MessageAlreadyStored, MessageKey, StoredAck } from '@radflow/domain';
+import { isUniqueViolation, Sql, SqlSession, SqlWrite } from './sql';
 
 type Key = MessageKey;
 
 export class PgMessageStore implements InboundMessageStore {
-  constructor(private readonly sql: Sql) {}
+  private readonly sql: Sql;
+  private readonly write: SqlWrite;
+
+  constructor(db: SqlSession) {
+    this.sql = db.query;
+    this.write = db.write;
+  }
 
   async findDuplicate(k: Key): Promise<StoredAck | null> {
     const rows = await this.sql<{ id: string; ack_code: string; ack: Buffer }>(
@@ -24,16 +30,18 @@ export class PgMessageStore implements InboundMessageStore {
     return rows.length > 0;
   }
 
-  async insert(r: InboundMessageRecord): Promise<boolean> {
-    const rows = await this.sql<{ id: string }>(
+  /**
+   * Sent with the COMMIT, not before it. A resend hits the unique key; the error aborts the whole
+   * transaction (so nothing it changed is kept) and comes back as MessageAlreadyStored.
+   */
+  async insert(r: InboundMessageRecord): Promise<void> {
+    this.write(
       `INSERT INTO hl7_messages (id, peer, sending_application, sending_facility, control_id, message_type, version, charset,
                                  raw, payload_sha256, ack_code, ack, error_code, error_text)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (sending_application, sending_facility, control_id, payload_sha256) WHERE control_id IS NOT NULL DO NOTHING
-       RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [r.id, r.peer, r.sendingApplication, r.sendingFacility, r.controlId, r.messageType, r.version, r.charset,
         r.raw, r.payloadSha256, r.ack.ackCode, r.ack.ack, r.ack.errorCode, r.ack.errorText],
+      (e) => (isUniqueViolation(e, 'hl7_messages_sender_control_id_payload') ? new MessageAlreadyStored() : e),
     );
-    return rows.length === 1;
   }
 }

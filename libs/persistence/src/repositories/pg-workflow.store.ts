@@ -2,14 +2,24 @@ import {
   ChangeSource, DomainError, DomainErrorCode, OrderGroupCommand, OrderRecord, OutboxEvent, Patient, PatientDemographics, PatientIdentifier,
   ProcedureRecord, ProcedureStepInput, RequestedProcedureInput, SpsStatus, StepRecord, VisitInput, WorkflowStore,
 } from '@radflow/domain';
-import { insertSql, isUniqueViolation, json, Sql, updateSql } from './sql';
+import { insertSql, isUniqueViolation, json, Sql, SqlSession, SqlWrite, updateSql } from './sql';
+import { timeOrderedId } from './time-ordered-id';
 import { stepColumns } from './step-columns';
 
 const FINAL = `('CANCELED','DISCONTINUED','COMPLETED')`;
 
-/** WorkflowStore over one Postgres transaction, in plain SQL (the ingest hot path). */
+/**
+ * WorkflowStore over one Postgres transaction, in plain SQL (the ingest hot path). Ids are made
+ * here, so inserts and updates are sent without waiting for them (`write`); only reads wait.
+ */
 export class PgWorkflowStore implements WorkflowStore {
-  constructor(private readonly sql: Sql) {}
+  private readonly sql: Sql;
+  private readonly write: SqlWrite;
+
+  constructor(db: SqlSession) {
+    this.sql = db.query;
+    this.write = db.write;
+  }
 
   async findPatient(id: PatientIdentifier): Promise<Patient | null> {
     const rows = await this.sql('SELECT * FROM patients WHERE patient_id = $1 AND issuer = $2', [id.id, id.issuer]);
@@ -50,7 +60,7 @@ export class PgWorkflowStore implements WorkflowStore {
     const cols = visitColumns(visit);
     const set = Object.entries(cols).filter(([, v]) => v !== undefined);
     if (!set.length) return;
-    await this.sql(
+    this.write(
       `UPDATE imaging_orders o SET ${set.map(([c], i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now()
         WHERE o.patient_ref = $1 AND EXISTS (
           SELECT 1 FROM requested_procedures r JOIN scheduled_procedure_steps s ON s.procedure_ref = r.id
@@ -95,8 +105,8 @@ export class PgWorkflowStore implements WorkflowStore {
   async updateOrder(orderRef: string, patientRef: string, g: OrderGroupCommand, visit: VisitInput): Promise<void> {
     const { accession_number: _keep, ...cols } = orderColumns(g);
     const q = updateSql('imaging_orders', orderRef, { patient_ref: patientRef, ...cols, ...visitColumns(visit) });
-    await this.sql(q.text, q.params);
-    await this.sql('UPDATE scheduled_procedure_steps s SET patient_ref = $2 FROM requested_procedures r WHERE s.procedure_ref = r.id AND r.order_ref = $1 AND s.patient_ref <> $2', [orderRef, patientRef]);
+    this.write(q.text, q.params);
+    this.write('UPDATE scheduled_procedure_steps s SET patient_ref = $2 FROM requested_procedures r WHERE s.procedure_ref = r.id AND r.order_ref = $1 AND s.patient_ref <> $2', [orderRef, patientRef]);
   }
 
   async findProcedure(orderRef: string, requestedProcedureId: string): Promise<ProcedureRecord | null> {
@@ -104,50 +114,50 @@ export class PgWorkflowStore implements WorkflowStore {
   }
 
   async findProcedures(orderRef: string): Promise<ProcedureRecord[]> {
-    const rows = await this.sql('SELECT id, requested_procedure_id, study_instance_uid FROM requested_procedures WHERE order_ref = $1 ORDER BY created_at, id', [orderRef]);
+    const rows = await this.sql('SELECT id, requested_procedure_id, study_instance_uid FROM requested_procedures WHERE order_ref = $1 ORDER BY id', [orderRef]);
     return rows.map((r) => ({ ref: r.id, orderRef, requestedProcedureId: r.requested_procedure_id, studyInstanceUid: r.study_instance_uid }));
   }
 
   async createProcedure(orderRef: string, p: RequestedProcedureInput & { requestedProcedureId: string; studyInstanceUid: string }): Promise<ProcedureRecord> {
-    const q = insertSql('requested_procedures', { order_ref: orderRef, requested_procedure_id: p.requestedProcedureId, study_instance_uid: p.studyInstanceUid, ...procedureColumns(p) });
-    const rows = await this.sql<{ id: string }>(q.text, q.params).catch((e) => {
-      if (isUniqueViolation(e, 'requested_procedures_study_uid')) {
-        const where = p.source?.segment === 'IPC' ? { ...p.source, field: 3 } : { segment: 'ZDS', sequence: 1, field: 1 };
-        throw new DomainError(DomainErrorCode.DuplicateOrder, 'study instance UID already used by another procedure', where);
-      }
-      throw e;
+    const id = timeOrderedId();
+    const q = insertSql('requested_procedures', { id, order_ref: orderRef, requested_procedure_id: p.requestedProcedureId, study_instance_uid: p.studyInstanceUid, ...procedureColumns(p) });
+    this.write(q.text, q.params, (e) => {
+      if (!isUniqueViolation(e, 'requested_procedures_study_uid')) return e;
+      const where = p.source?.segment === 'IPC' ? { ...p.source, field: 3 } : { segment: 'ZDS', sequence: 1, field: 1 };
+      return new DomainError(DomainErrorCode.DuplicateOrder, 'study instance UID already used by another procedure', where);
     });
-    return { ref: rows[0].id, orderRef, requestedProcedureId: p.requestedProcedureId, studyInstanceUid: p.studyInstanceUid };
+    return { ref: id, orderRef, requestedProcedureId: p.requestedProcedureId, studyInstanceUid: p.studyInstanceUid };
   }
 
   async updateProcedure(procedureRef: string, p: RequestedProcedureInput): Promise<void> {
     const q = updateSql('requested_procedures', procedureRef, procedureColumns(p));
-    await this.sql(q.text, q.params);
+    this.write(q.text, q.params);
   }
 
   async findSteps(procedureRef: string): Promise<StepRecord[]> {
-    const rows = await this.sql('SELECT id, sps_id, status, held FROM scheduled_procedure_steps WHERE procedure_ref = $1 ORDER BY created_at, id FOR UPDATE', [procedureRef]);
+    const rows = await this.sql('SELECT id, sps_id, status, held FROM scheduled_procedure_steps WHERE procedure_ref = $1 ORDER BY id FOR UPDATE', [procedureRef]);
     return rows.map((r) => ({ ref: r.id, procedureRef, spsId: r.sps_id, status: r.status, held: r.held }));
   }
 
   async createStep(procedureRef: string, patientRef: string, s: ProcedureStepInput & { spsId: string }, status: SpsStatus): Promise<StepRecord> {
-    const q = insertSql('scheduled_procedure_steps', { procedure_ref: procedureRef, patient_ref: patientRef, sps_id: s.spsId, status, ...stepColumns(s) });
-    const rows = await this.sql<{ id: string }>(q.text, q.params);
-    return { ref: rows[0].id, procedureRef, spsId: s.spsId, status, held: false };
+    const id = timeOrderedId();
+    const q = insertSql('scheduled_procedure_steps', { id, procedure_ref: procedureRef, patient_ref: patientRef, sps_id: s.spsId, status, ...stepColumns(s) });
+    this.write(q.text, q.params);
+    return { ref: id, procedureRef, spsId: s.spsId, status, held: false };
   }
 
   async updateStep(stepRef: string, s: ProcedureStepInput): Promise<void> {
     const q = updateSql('scheduled_procedure_steps', stepRef, stepColumns(s));
-    await this.sql(q.text, q.params);
+    this.write(q.text, q.params);
   }
 
   async setStepState(stepRef: string, change: { status?: SpsStatus; held?: boolean }): Promise<void> {
     const q = updateSql('scheduled_procedure_steps', stepRef, { status: change.status, held: change.held });
-    await this.sql(q.text, q.params);
+    this.write(q.text, q.params);
   }
 
   async recordTransition(t: { procedureRef: string; stepRef: string; from: string | null; to: string; event: string; source: ChangeSource }, e: OutboxEvent): Promise<void> {
-    await this.sql(
+    this.write(
       `WITH history AS (
          INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref)
          VALUES ($1, $2, $3, $4, $5, $6, $7))
@@ -157,7 +167,7 @@ export class PgWorkflowStore implements WorkflowStore {
   }
 
   async addOutbox(e: OutboxEvent): Promise<void> {
-    await this.sql('INSERT INTO outbox (topic, aggregate_id, payload) VALUES ($1, $2, $3)', [e.topic, e.aggregateId, JSON.stringify(e.payload)]);
+    this.write('INSERT INTO outbox (topic, aggregate_id, payload) VALUES ($1, $2, $3)', [e.topic, e.aggregateId, JSON.stringify(e.payload)]);
   }
 
   async nextGeneratedNumber(): Promise<number> {

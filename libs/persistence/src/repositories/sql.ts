@@ -1,6 +1,18 @@
 /** Runs one SQL statement in the current transaction. */
 export type Sql = <T = any>(text: string, params?: unknown[]) => Promise<T[]>;
 
+/**
+ * Sends a write whose result nobody waits for: it goes out with the next statement instead of
+ * costing a round trip of its own. Its failure surfaces, mapped by `mapError`, before the commit.
+ */
+export type SqlWrite = (text: string, params: unknown[], mapError?: (e: unknown) => unknown) => void;
+
+/** The statements of one transaction. */
+export interface SqlSession {
+  query: Sql;
+  write: SqlWrite;
+}
+
 /** Column → value pairs, leaving out undefined ("keep the stored value"); null clears. */
 export function definedColumns(columns: Record<string, unknown>): [string, unknown][] {
   return Object.entries(columns).filter(([, v]) => v !== undefined);

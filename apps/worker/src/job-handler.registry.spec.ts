@@ -1,0 +1,80 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { JobData, JobName, QueueName } from '@radflow/queue';
+import { JobHandlerRegistry, JobProcessor, JobRegistryError, OnJob } from './job-handler.registry';
+import { PatientEventsProcessor } from './processors/patient-events.processor';
+import { WorkflowEventsProcessor } from './processors/workflow-events.processor';
+import { NULL_LOGGER } from '@radflow/observability';
+
+const job = (name: string, outboxId = '1') => ({ name, id: `outbox-${outboxId}`, data: { outboxId, aggregateId: 'a', payload: {} } }) as unknown as Job<JobData>;
+
+function problemsOf(processors: object[]): string[] {
+  try {
+    JobHandlerRegistry.fromProcessors(processors);
+  } catch (e) {
+    expect(e).toBeInstanceOf(JobRegistryError);
+    return (e as JobRegistryError).problems;
+  }
+  return [];
+}
+
+describe('JobHandlerRegistry', () => {
+  const real = () => [new WorkflowEventsProcessor(NULL_LOGGER), new PatientEventsProcessor(NULL_LOGGER)];
+
+  it('accepts the worker’s processors: every job has exactly one handler', () => {
+    expect(problemsOf(real())).toEqual([]);
+  });
+
+  it('refuses to boot when a job has no handler', () => {
+    expect(problemsOf([new WorkflowEventsProcessor(NULL_LOGGER)])).toEqual([
+      'no handler for job "patient.updated" (queue patient-events)',
+      'no handler for job "patient.merged" (queue patient-events)',
+      'no handler for job "patient.identifier-changed" (queue patient-events)',
+    ]);
+  });
+
+  it('refuses to boot when a job has two handlers', () => {
+    @JobProcessor(QueueName.WorkflowEvents)
+    class Second {
+      @OnJob(JobName.ProcedureStepChanged)
+      async again(): Promise<void> {}
+    }
+    expect(problemsOf([...real(), new Second()])).toEqual([
+      'job "procedure-step.changed" has 2 handlers: WorkflowEventsProcessor.procedureStepChanged, Second.again',
+    ]);
+  });
+
+  it('refuses a handler on another queue than its job’s, and a processor without a queue', () => {
+    @JobProcessor(QueueName.PatientEvents)
+    class Misplaced {
+      @OnJob(JobName.ProcedureStepChanged)
+      async step(): Promise<void> {}
+    }
+    class Bare {}
+    const problems = problemsOf([new PatientEventsProcessor(NULL_LOGGER), new Misplaced(), new Bare()]);
+    expect(problems).toEqual([
+      'Misplaced.step handles "procedure-step.changed" on queue patient-events, but that job is on workflow-events',
+      'Bare has no @JobProcessor(queue) naming a known queue',
+    ]);
+  });
+
+  it('dispatches by job name to the handler, bound to its processor', async () => {
+    const calls: string[] = [];
+    @JobProcessor(QueueName.WorkflowEvents)
+    class Recording {
+      readonly tag = 'rec';
+      @OnJob(JobName.ProcedureStepChanged)
+      async step(j: Job<JobData>): Promise<void> {
+        calls.push(`${this.tag}:${j.data.outboxId}`);
+      }
+    }
+    const registry = JobHandlerRegistry.fromProcessors([new Recording(), new PatientEventsProcessor(NULL_LOGGER)]);
+    await registry.dispatch(QueueName.WorkflowEvents, job('procedure-step.changed', '7'));
+    expect(calls).toEqual(['rec:7']);
+  });
+
+  it('fails an unknown job without retries', async () => {
+    const registry = JobHandlerRegistry.fromProcessors(real());
+    await expect(registry.dispatch(QueueName.WorkflowEvents, job('order.teleported'))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(registry.dispatch(QueueName.WorkflowEvents, job('patient.updated'))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});

@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { Logger } from '@radflow/observability';
+import { JobData, JobName, QueueName } from '@radflow/queue';
+import { JobProcessor, OnJob } from '../job-handler.registry';
+import { WORKER_LOGGER } from '../worker-module.options';
+
+/**
+ * Jobs of the `workflow-events` queue. For now each handler records that it ran; the state
+ * machine steps, HL7 status out to the RIS and the live worklist push come here later.
+ */
+@Injectable()
+@JobProcessor(QueueName.WorkflowEvents)
+export class WorkflowEventsProcessor {
+  constructor(@Inject(WORKER_LOGGER) private readonly log: Logger) {}
+
+  @OnJob(JobName.ProcedureStepChanged)
+  async procedureStepChanged(job: Job<JobData<typeof JobName.ProcedureStepChanged>>): Promise<void> {
+    const { outboxId, aggregateId, payload } = job.data;
+    this.log.debug(
+      { event: 'job.ran', job: job.name, jobId: job.id, outboxId, stepRef: aggregateId, procedureRef: payload.procedureRef, from: payload.from, to: payload.to, cause: payload.event },
+      'procedure step changed',
+    );
+  }
+}

@@ -1,0 +1,7 @@
+export * from './queue-names';
+export * from './job-names';
+export * from './payloads';
+export * from './queue-backend';
+export * from './outbox-jobs';
+export * from './job-producer';
+export * from './outbox-relay';
