@@ -43,6 +43,8 @@ export async function startRadflow(repoRoot: string, databaseUrl: string, nodeAr
       PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, HL7_PORT: String(hl7Port), HTTP_PORT: String(httpPort),
       DICOM_PORT: String(dicomPort), LOG_LEVEL: 'warn', RADFLOW_DEMO_DATA: '0',
       ...(process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {}),
+      // the production set-up: BullMQ on Redis instead of its PostgreSQL backend
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
