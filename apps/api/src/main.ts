@@ -1,17 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, Env, startProcess } from '@radflow/config';
-import { ObservabilityModule } from '@radflow/observability';
-import { DatabaseModule } from '@radflow/persistence';
+import { startProcess } from '@radflow/config';
+import { ProcessModule } from '@radflow/persistence';
 import { ApiModule } from './api.module';
 
-@Module({})
-class ApiProcess {
-  static forRoot(env: Readonly<Env>): DynamicModule {
-    return {
-      module: ApiProcess,
-      imports: [ConfigModule.forRoot(env), ObservabilityModule.forRoot({ app: 'api', level: env.LOG_LEVEL, logPhi: env.LOG_PHI }), DatabaseModule.forRoot(), ApiModule],
-    };
-  }
-}
-
-void startProcess({ module: (env) => ApiProcess.forRoot(env), http: true });
+/** The HTTP API alone on HTTP_PORT. */
+void startProcess({ module: (env) => ProcessModule.forRoot('api', env, [ApiModule]), http: true });

@@ -1,9 +1,9 @@
 import { startProcess } from '@radflow/config';
-import { RadflowModule } from './radflow.module';
+import { radflowModule } from './radflow.module';
 import { loadDemoDataOnce } from './demo/demo-loader';
 
 void startProcess({
-  module: (env) => RadflowModule.forRoot(env),
+  module: radflowModule,
   http: true,
   afterStart: async (app, env) => {
     const demo = env.RADFLOW_DEMO_DATA ?? !env.DATABASE_URL;

@@ -6,3 +6,4 @@ export { PgWorkflowStore } from './repositories/pg-workflow.store';
 export { PgMessageStore } from './repositories/pg-message.store';
 export * from './database.module';
 export { PgAuditTrail } from './repositories/pg-audit.trail';
+export * from './process.module';
