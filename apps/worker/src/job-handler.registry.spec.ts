@@ -3,9 +3,23 @@ import { JobData, JobName, QueueName } from '@radflow/queue';
 import { JobHandlerRegistry, JobProcessor, JobRegistryError, OnJob } from './job-handler.registry';
 import { PatientEventsProcessor } from './processors/patient-events.processor';
 import { WorkflowEventsProcessor } from './processors/workflow-events.processor';
-import { NULL_LOGGER } from '@radflow/observability';
+import { Logger, NULL_LOGGER } from '@radflow/observability';
 
-const job = (name: string, outboxId = '1') => ({ name, id: `outbox-${outboxId}`, data: { outboxId, aggregateId: 'a', payload: {} } }) as unknown as Job<JobData>;
+/** A job of the events with these outbox ids, as the relay builds it (ids only). */
+const job = (name: string, ...outboxIds: string[]) =>
+  ({
+    name,
+    id: `outbox-${outboxIds[0] ?? '1'}-${name}`,
+    progress: 0,
+    updateProgress: async () => undefined,
+    data: { events: (outboxIds.length ? outboxIds : ['1']).map((outboxId) => ({ outboxId, aggregateId: `a-${outboxId}`, payload: { priorRef: 'p', orders: 1, steps: 1 } })) },
+  }) as unknown as Job<JobData>;
+
+function recordingLogger(lines: Array<Record<string, unknown>>): Logger {
+  const put = (obj: object) => void lines.push({ ...obj });
+  const log: Logger = { debug: put, info: put, warn: put, error: put, child: () => log };
+  return log;
+}
 
 function problemsOf(processors: object[]): string[] {
   try {
@@ -64,12 +78,29 @@ describe('JobHandlerRegistry', () => {
       readonly tag = 'rec';
       @OnJob(JobName.ProcedureStepChanged)
       async step(j: Job<JobData>): Promise<void> {
-        calls.push(`${this.tag}:${j.data.outboxId}`);
+        calls.push(`${this.tag}:${j.data.events.map((e) => e.outboxId).join(',')}`);
       }
     }
     const registry = JobHandlerRegistry.fromProcessors([new Recording(), new PatientEventsProcessor(NULL_LOGGER)]);
-    await registry.dispatch(QueueName.WorkflowEvents, job('procedure-step.changed', '7'));
-    expect(calls).toEqual(['rec:7']);
+    await registry.dispatch(QueueName.WorkflowEvents, job('procedure-step.changed', '7', '8'));
+    expect(calls).toEqual(['rec:7,8']);
+  });
+
+  it.each([
+    [QueueName.WorkflowEvents, JobName.ProcedureStepChanged],
+    [QueueName.PatientEvents, JobName.PatientUpdated],
+    [QueueName.PatientEvents, JobName.PatientMerged],
+    [QueueName.PatientEvents, JobName.PatientIdentifierChanged],
+  ])('the processor of %s handles each event of a %s job once, in order', async (queue, name) => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = recordingLogger(lines);
+    const registry = JobHandlerRegistry.fromProcessors([new WorkflowEventsProcessor(log), new PatientEventsProcessor(log)]);
+    await registry.dispatch(queue, job(name, '3', '5', '9007199254740993'));
+    expect(lines.filter((l) => l.event === 'job.ran').map((l) => [l.job, l.outboxId])).toEqual([
+      [name, '3'],
+      [name, '5'],
+      [name, '9007199254740993'],
+    ]);
   });
 
   it('fails an unknown job without retries', async () => {

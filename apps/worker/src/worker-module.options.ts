@@ -14,7 +14,7 @@ export interface WorkerModuleOptions {
   logger?: Logger;
   /** Jobs run at once per queue. */
   concurrency?: number;
-  relay?: Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'retryInitialMs' | 'retryMaxMs' | 'enqueueTimeoutMs'>;
+  relay?: Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'minBatchIntervalMs' | 'retryInitialMs' | 'retryMaxMs' | 'enqueueTimeoutMs'>;
 }
 
 export const WORKER_MODULE_OPTIONS = Symbol('WORKER_MODULE_OPTIONS');

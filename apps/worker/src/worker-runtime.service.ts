@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import type { Job } from 'bullmq';
 import { errorFields, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
 import { createQueueBackend, JobData, JobProducer, OutboxRelay, QUEUE_NAMES, QueueBackend } from '@radflow/queue';
+import { EventsFailedError, eventsOf } from './job-events';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { WORKER_LOGGER, WORKER_MODULE_OPTIONS, WORKER_PROCESSORS, WorkerModuleOptions } from './worker-module.options';
 
@@ -77,8 +78,14 @@ export class WorkerRuntime implements OnModuleInit, BeforeApplicationShutdown, O
   }
 
   private onFailed(queue: string, job: Job<JobData> | undefined, e: Error): void {
-    const final = !!job && job.attemptsMade >= (job.opts.attempts ?? 1);
-    const fields = { event: 'job.failed', queue, job: job?.name, jobId: job?.id, outboxId: job?.data.outboxId, attempt: job?.attemptsMade, final, ...errorFields(e) };
+    const final = !!job && (job.attemptsMade >= (job.opts.attempts ?? 1) || e.name === 'UnrecoverableError');
+    const events = eventsOf(job?.data) ?? [];
+    const fields = {
+      event: 'job.failed', queue, job: job?.name, jobId: job?.id, events: events.length,
+      firstId: events[0]?.outboxId, lastId: events[events.length - 1]?.outboxId,
+      failedIds: e instanceof EventsFailedError ? e.outboxIds : undefined,
+      attempt: job?.attemptsMade, final, ...errorFields(e),
+    };
     if (final) this.log.error(fields, 'job failed for good');
     else this.log.warn(fields, 'job failed, will retry');
   }

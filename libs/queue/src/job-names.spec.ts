@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import {
   JOB_DEFINITIONS, JOB_NAMES, JobName, OUTBOX_ROUTES, OUTBOX_TOPICS, OutboxTopic, isOutboxTopic, jobNamesOfQueue, outboxJobId,
 } from './job-names';
-import { toJobs } from './outbox-jobs';
+import { OutboxRow, planJobs } from './outbox-jobs';
 import { QUEUE_NAMES } from './queue-names';
 
 /** Every `topic: '…'` the domain writes into the outbox, read from its sources. */
@@ -29,12 +29,11 @@ describe('outbox topic table', () => {
     for (const topic of written) expect({ topic, routed: isOutboxTopic(topic) }).toEqual({ topic, routed: true });
   });
 
-  it.each(OUTBOX_TOPICS)('%s maps to at least one job, at most one per queue', (topic) => {
+  it.each(OUTBOX_TOPICS)('%s maps to at least one job, each named once', (topic) => {
     const jobs = OUTBOX_ROUTES[topic];
     expect(jobs.length).toBeGreaterThan(0);
-    const queues = jobs.map((j) => JOB_DEFINITIONS[j].queue);
-    // the job id is outbox-<row id>: two jobs of one row on one queue would collide
-    expect(new Set(queues).size).toBe(queues.length);
+    // a name listed twice would put the event twice into the batch's job of that name
+    expect(new Set(jobs).size).toBe(jobs.length);
   });
 
   it('maps today’s topics to the job of the same name', () => {
@@ -70,28 +69,68 @@ describe('outbox topic table', () => {
   });
 });
 
-describe('toJobs', () => {
-  it('builds the job of a row with its stable id, ids only and the options of its definition', () => {
-    const createdAt = new Date('2026-11-23T10:00:00Z');
-    const [job] = toJobs({
-      id: '9007199254740993', // beyond Number.MAX_SAFE_INTEGER: must stay a string
-      topic: OutboxTopic.ProcedureStepChanged,
-      aggregate_id: '5b0e6a36-0000-4000-8000-000000000001',
+describe('planJobs', () => {
+  const at = new Date('2026-11-23T10:00:00Z');
+  const step = (id: string): OutboxRow => ({
+    id,
+    topic: OutboxTopic.ProcedureStepChanged,
+    aggregate_id: `step-${id}`,
+    payload: { procedureRef: 'p-1', from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancel' },
+    created_at: at,
+  });
+  const patient = (id: string, topic: OutboxTopic = OutboxTopic.PatientUpdated): OutboxRow => ({
+    id, topic, aggregate_id: `patient-${id}`, payload: { source: 'hl7' }, created_at: at,
+  });
+  const idsOf = (jobs: ReturnType<typeof planJobs>) => jobs.map((j) => [j.name, j.data.events.map((e) => e.outboxId)]);
+
+  it('builds one job per job name of the batch, its events in outbox id order, ids only, with the options of its definition', () => {
+    const big = '9007199254740993'; // beyond Number.MAX_SAFE_INTEGER: must stay a string
+    const jobs = planJobs([step('9'), patient('10'), step('11'), patient('12', OutboxTopic.PatientMerged), step(big), patient('13')]);
+    expect(idsOf(jobs)).toEqual([
+      ['procedure-step.changed', ['9', '11', big]],
+      ['patient.updated', ['10', '13']],
+      ['patient.merged', ['12']],
+    ]);
+    const [first] = jobs;
+    expect(first.queue).toBe('workflow-events');
+    expect(first.opts).toEqual({ ...JOB_DEFINITIONS[JobName.ProcedureStepChanged].options, jobId: outboxJobId(JobName.ProcedureStepChanged, first.data.events) });
+    expect(first.opts.jobId).toMatch(new RegExp(`^outbox-9-${big}-procedure-step\\.changed-[0-9a-f]{16}$`));
+    expect(first.data.events[0]).toEqual({
+      outboxId: '9',
+      topic: 'procedure-step.changed',
+      aggregateId: 'step-9',
+      occurredAt: '2026-11-23T10:00:00.000Z',
       payload: { procedureRef: 'p-1', from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancel' },
-      created_at: createdAt,
     });
-    expect(job).toEqual({
-      queue: 'workflow-events',
-      name: 'procedure-step.changed',
-      data: {
-        outboxId: '9007199254740993',
-        topic: 'procedure-step.changed',
-        aggregateId: '5b0e6a36-0000-4000-8000-000000000001',
-        occurredAt: '2026-11-23T10:00:00.000Z',
-        payload: { procedureRef: 'p-1', from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancel' },
-      },
-      opts: { ...JOB_DEFINITIONS[JobName.ProcedureStepChanged].options, jobId: 'outbox-9007199254740993' },
-    });
-    expect(outboxJobId('1')).toBe('outbox-1');
+    expect(jobs.map((j) => j.queue)).toEqual(['workflow-events', 'patient-events', 'patient-events']);
+  });
+
+  it('gives the same rows the same jobs and ids, in whatever order they come', () => {
+    const rows = [step('1'), patient('2'), step('3'), patient('4')];
+    expect(planJobs([...rows].reverse())).toEqual(planJobs(rows));
+    expect(planJobs(rows.map((r) => ({ ...r })))).toEqual(planJobs(rows));
+  });
+
+  it('never gives two different sets of events the same job id, even with the same first and last id', () => {
+    // a batch re-read after a crash may hold a row committed late, or lack one another relay took
+    const ids = (rows: OutboxRow[]) => planJobs(rows).map((j) => j.opts.jobId);
+    const a = ids([step('1'), step('2'), step('4'), step('5')]);
+    const b = ids([step('1'), step('2'), step('3'), step('4'), step('5')]);
+    const c = ids([step('1'), step('3'), step('4'), step('5')]);
+    expect(new Set([...a, ...b, ...c]).size).toBe(3);
+    // the job of the names whose events did not change keeps its id
+    expect(ids([step('1'), patient('2'), step('3')])[1]).toBe(ids([step('1'), patient('2')])[1]);
+  });
+
+  it('gives rows of the same ids written at another time other job ids (a database restored or created anew)', () => {
+    const again = (r: OutboxRow): OutboxRow => ({ ...r, created_at: new Date(r.created_at.getTime() + 1) });
+    const rows = [step('1'), step('2')];
+    expect(planJobs(rows.map(again))[0].opts.jobId).not.toBe(planJobs(rows)[0].opts.jobId);
+    expect(planJobs(rows.map(again))[0].opts.jobId).toMatch(/^outbox-1-2-procedure-step\.changed-/);
+  });
+
+  it('plans nothing for no rows, and refuses a job without events', () => {
+    expect(planJobs([])).toEqual([]);
+    expect(() => outboxJobId(JobName.PatientUpdated, [])).toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DefaultJobOptions } from 'bullmq';
 import { QueueName } from './queue-names';
 
@@ -34,9 +35,11 @@ export interface JobDefinition {
 }
 
 /**
- * Completed jobs are kept for a day: the relay's `jobId` dedup (outbox-<id>) only works while
+ * Completed jobs are kept for a day: the relay's `jobId` dedup (outboxJobId) only works while
  * the earlier job still exists, and a relay that crashed between add and UPDATE retries within
  * seconds, or at worst when Postgres is back. Failed jobs stay two weeks for inspection.
+ * `attempts` count per job: a job carries the events of one relay batch, and a retry runs only
+ * the events that failed (apps/worker `forEachEvent`).
  */
 const EVENT_JOB: JobOptions = {
   attempts: 10,
@@ -56,8 +59,8 @@ export const JOB_DEFINITIONS: Readonly<Record<JobName, JobDefinition>> = {
 
 /**
  * Which jobs the relay enqueues for an outbox row of each topic. A list, so one event may fan
- * out to several queues later (HL7 out, live push); at most one job per queue per topic, since
- * the job id is derived from the outbox row id alone.
+ * out to several jobs later (HL7 out, live push). The relay adds one job per job name per batch,
+ * carrying that batch's events of every topic routed to the name (planJobs).
  */
 export const OUTBOX_ROUTES: Readonly<Record<OutboxTopic, readonly JobName[]>> = {
   [OutboxTopic.ProcedureStepChanged]: [JobName.ProcedureStepChanged],
@@ -70,9 +73,24 @@ export function isOutboxTopic(topic: string): topic is OutboxTopic {
   return Object.prototype.hasOwnProperty.call(OUTBOX_ROUTES, topic);
 }
 
-/** A job created from outbox row N always has this id, so enqueuing the row twice adds one job. */
-export function outboxJobId(outboxId: string): string {
-  return `outbox-${outboxId}`;
+/**
+ * The id of the job `name` carrying exactly these events (in outbox id order):
+ * `outbox-<first id>-<last id>-<name>-<digest>`. The same events under the same name always give
+ * the same id, so a batch enqueued twice (a crash between add and UPDATE) adds its jobs once.
+ *
+ * The digest covers every event's id and commit time. The ids make a dedup safe: a batch re-read
+ * after a crash may hold other rows between the same first and last id (a row committed late
+ * with a lower id, a row another relay took in between); without them the backend would take the
+ * new job for the old one and drop the events the old one lacked, with them a different set of
+ * events is a different job, and at worst an event is delivered twice (at-least-once). The times
+ * keep ids from colliding when outbox ids are used again (a database restored from a backup, or
+ * created anew, beside a Redis that still holds the jobs of the old one).
+ */
+export function outboxJobId(name: JobName, events: ReadonlyArray<{ outboxId: string; occurredAt: string }>): string {
+  if (events.length === 0) throw new Error('a job carries at least one event');
+  const hash = createHash('sha256');
+  for (const e of events) hash.update(`${e.outboxId}@${e.occurredAt},`);
+  return `outbox-${events[0].outboxId}-${events[events.length - 1].outboxId}-${name}-${hash.digest('hex').slice(0, 16)}`;
 }
 
 export function jobNamesOfQueue(queue: QueueName): JobName[] {

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { errorFields, Logger, NULL_LOGGER } from '@radflow/observability';
 import { OUTBOX_TOPICS } from './job-names';
 import { JobSink } from './job-producer';
-import { OutboxRow, toJobs } from './outbox-jobs';
+import { OutboxRow, planJobs } from './outbox-jobs';
 import { withTimeout } from './with-timeout';
 
 /** The channel the outbox trigger notifies (migration AddOutboxNotify). */
@@ -17,6 +17,14 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Polling fallback: a missed NOTIFY (LISTEN connection lost) delays a row by this much at most. */
   pollIntervalMs?: number;
+  /**
+   * Under a steady flow of rows, batches start at least this far apart (a NOTIFY within it waits
+   * for its end), so rows gather into a few jobs instead of one job per commit; a row committed
+   * after a quiet spell is relayed at once, and a backlog in full batches without waiting. It
+   * bounds the jobs per second, the cost that matters on BullMQ's PostgreSQL backend, at the
+   * price of that much latency under load.
+   */
+  minBatchIntervalMs?: number;
   /** Backoff while the queue backend (or Postgres) is down: doubles from the first to the last. */
   retryInitialMs?: number;
   retryMaxMs?: number;
@@ -26,12 +34,20 @@ export interface OutboxRelayOptions {
 
 // Topics this build can route. A row of another topic (written by a newer build) waits,
 // untouched, for a relay that knows it, instead of blocking the batches behind it.
+// `outbox.id`, not `id`: ORDER BY a bare name means the output column, here the id as text.
 const SELECT_BATCH = `
   SELECT id::text AS id, topic, aggregate_id, payload, created_at
     FROM outbox
    WHERE relayed_at IS NULL AND topic = ANY($1::text[])
-   ORDER BY id
+   ORDER BY outbox.id
    LIMIT $2
+     FOR UPDATE SKIP LOCKED`;
+// The rows of a batch whose add failed, again: the same rows give the same jobs (planJobs).
+const SELECT_AGAIN = `
+  SELECT id::text AS id, topic, aggregate_id, payload, created_at
+    FROM outbox
+   WHERE relayed_at IS NULL AND id = ANY($1::bigint[])
+   ORDER BY outbox.id
      FOR UPDATE SKIP LOCKED`;
 const MARK_RELAYED = 'UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])';
 const COUNT_UNROUTABLE = `
@@ -41,9 +57,21 @@ const COUNT_UNROUTABLE = `
 /**
  * Moves committed outbox rows to BullMQ (DESIGN §3). Each batch is one transaction: lock the
  * oldest unrelayed rows (SKIP LOCKED, so several relays share the work), add their jobs, mark the
- * rows relayed, commit. Jobs carry the id `outbox-<row id>`, so a crash between the add and the
- * commit re-adds the same jobs, which the backend ignores. If the add fails the transaction rolls
- * back: the rows stay, and the relay retries with backoff until the backend is back.
+ * rows relayed, commit. A batch becomes one job per job name, carrying the events of its rows
+ * (planJobs): with BullMQ's PostgreSQL backend a job costs far more than an event.
+ *
+ * Delivery is at-least-once; processors must be idempotent. Job ids derive from the exact set of
+ * events a job carries (outboxJobId), so re-adding the same rows adds nothing, and different rows
+ * never share an id (no event is ever lost to a dedup). If the add fails (or the UPDATE or the
+ * commit after it) the transaction rolls back, the rows stay, and the relay retries with backoff
+ * until the backend is back; its next batch is then the same rows again (SELECT_AGAIN), so jobs
+ * that were added before the failure are not added twice. When the rows changed in between, an
+ * event may be delivered twice, never lost:
+ * - another relay took some of them after the rollback (several relays share one outbox);
+ * - the process died, and the batch read after the restart is not the same set: a row committed
+ *   late with a lower id joins it, or another relay holds some rows, or new rows fill it up.
+ * A single relay whose add throws (backend down, timeout) re-reads the same rows, so each event
+ * is delivered once.
  *
  * Woken by NOTIFY on `outbox` (sent at commit by a trigger), with polling as the fallback.
  */
@@ -53,6 +81,7 @@ export class OutboxRelay {
   private readonly log: Logger;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly minBatchIntervalMs: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private readonly enqueueTimeoutMs: number;
@@ -65,6 +94,8 @@ export class OutboxRelay {
   private notified = false;
   private interrupt?: () => void;
   private interruptOnNotify = false;
+  /** Ids of the batch whose add may have happened without the UPDATE: the next batch reads them again. */
+  private retryIds?: string[];
 
   constructor(options: OutboxRelayOptions) {
     this.pool = options.pool;
@@ -72,6 +103,7 @@ export class OutboxRelay {
     this.log = (options.logger ?? NULL_LOGGER).child({ component: 'outbox-relay' });
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.minBatchIntervalMs = options.minBatchIntervalMs ?? 100;
     this.retryInitialMs = options.retryInitialMs ?? 200;
     this.retryMaxMs = options.retryMaxMs ?? 30_000;
     this.enqueueTimeoutMs = options.enqueueTimeoutMs ?? 15_000;
@@ -111,16 +143,33 @@ export class OutboxRelay {
     const onError = (e: Error) => (broken = e);
     client.on('error', onError);
     try {
-      this.notified = false;
+      const again = this.retryIds;
+      // a new batch sees every row committed so far; a batch read again does not
+      if (!again) this.notified = false;
       await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(SELECT_BATCH, [OUTBOX_TOPICS, this.batchSize]);
+      const { rows } = again
+        ? await client.query<OutboxRow>(SELECT_AGAIN, [again])
+        : await client.query<OutboxRow>(SELECT_BATCH, [OUTBOX_TOPICS, this.batchSize]);
+      if (again && rows.length !== again.length) {
+        this.log.info(
+          { event: 'outbox.retry-changed', before: again.length, now: rows.length },
+          'another relay took rows of the failed batch meanwhile: the events of the rest may be delivered twice',
+        );
+      }
+      const ids = rows.map((r) => r.id);
+      let jobs = 0;
       if (rows.length > 0) {
-        await withTimeout(this.sink.enqueue(rows.flatMap(toJobs)), this.enqueueTimeoutMs, 'adding jobs to the queue backend');
-        await client.query(MARK_RELAYED, [rows.map((r) => r.id)]);
+        const planned = planJobs(rows);
+        jobs = planned.length;
+        // from here until the commit, the jobs may exist while the rows are not marked
+        this.retryIds = ids;
+        await withTimeout(this.sink.enqueue(planned), this.enqueueTimeoutMs, 'adding jobs to the queue backend');
+        await client.query(MARK_RELAYED, [ids]);
       }
       await client.query('COMMIT');
+      this.retryIds = undefined;
       if (rows.length > 0) {
-        this.log.debug({ event: 'outbox.relayed', count: rows.length, firstId: rows[0].id, lastId: rows[rows.length - 1].id }, 'outbox rows relayed');
+        this.log.debug({ event: 'outbox.relayed', count: rows.length, jobs, firstId: ids[0], lastId: ids[ids.length - 1] }, 'outbox rows relayed');
       }
       return rows.length;
     } catch (e) {
@@ -139,11 +188,18 @@ export class OutboxRelay {
       try {
         // fails fast while the backend is down, before any row is locked
         await this.sink.check();
+        const again = this.retryIds !== undefined;
+        const started = Date.now();
         const count = await this.relayBatch();
         if (failures > 0) this.log.info({ event: 'outbox.relay-resumed', failures }, 'outbox relay resumed');
         failures = 0;
         retryMs = this.retryInitialMs;
-        if (count < this.batchSize) await this.sleep(this.pollIntervalMs, true);
+        // a batch read again was not a look at the whole outbox, a full one left rows: go on at once
+        if (!again && count < this.batchSize) {
+          await this.sleep(this.pollIntervalMs, true);
+          const rest = started + this.minBatchIntervalMs - Date.now();
+          if (rest > 0) await this.sleep(rest, false);
+        }
       } catch (e) {
         failures++;
         // first failure and then every tenth, so an hour-long outage is not a wall of lines

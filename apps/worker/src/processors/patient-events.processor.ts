@@ -2,10 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Logger } from '@radflow/observability';
 import { JobData, JobName, QueueName } from '@radflow/queue';
+import { forEachEvent } from '../job-events';
 import { JobProcessor, OnJob } from '../job-handler.registry';
 import { WORKER_LOGGER } from '../worker-module.options';
 
-/** Jobs of the `patient-events` queue. For now each handler records that it ran (ids only). */
+/**
+ * Jobs of the `patient-events` queue; a job carries the events of one relay batch, handled in
+ * order. For now each handler records that it ran (ids only).
+ */
 @Injectable()
 @JobProcessor(QueueName.PatientEvents)
 export class PatientEventsProcessor {
@@ -13,21 +17,22 @@ export class PatientEventsProcessor {
 
   @OnJob(JobName.PatientUpdated)
   async patientUpdated(job: Job<JobData<typeof JobName.PatientUpdated>>): Promise<void> {
-    this.ran(job, { patientRef: job.data.aggregateId });
+    await forEachEvent(job, (e) => this.ran(job, e.outboxId, { patientRef: e.aggregateId }));
   }
 
   @OnJob(JobName.PatientMerged)
   async patientMerged(job: Job<JobData<typeof JobName.PatientMerged>>): Promise<void> {
-    const { aggregateId, payload } = job.data;
-    this.ran(job, { patientRef: aggregateId, priorRef: payload.priorRef, orders: payload.orders, steps: payload.steps });
+    await forEachEvent(job, ({ outboxId, aggregateId, payload }) =>
+      this.ran(job, outboxId, { patientRef: aggregateId, priorRef: payload.priorRef, orders: payload.orders, steps: payload.steps }),
+    );
   }
 
   @OnJob(JobName.PatientIdentifierChanged)
   async patientIdentifierChanged(job: Job<JobData<typeof JobName.PatientIdentifierChanged>>): Promise<void> {
-    this.ran(job, { patientRef: job.data.aggregateId });
+    await forEachEvent(job, (e) => this.ran(job, e.outboxId, { patientRef: e.aggregateId }));
   }
 
-  private ran(job: Job<JobData>, ids: Record<string, unknown>): void {
-    this.log.debug({ event: 'job.ran', job: job.name, jobId: job.id, outboxId: job.data.outboxId, ...ids }, 'patient event');
+  private ran(job: Job<JobData>, outboxId: string, ids: Record<string, unknown>): void {
+    this.log.debug({ event: 'job.ran', job: job.name, jobId: job.id, outboxId, ...ids }, 'patient event');
   }
 }

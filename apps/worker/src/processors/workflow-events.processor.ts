@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Logger } from '@radflow/observability';
 import { JobData, JobName, QueueName } from '@radflow/queue';
+import { forEachEvent } from '../job-events';
 import { JobProcessor, OnJob } from '../job-handler.registry';
 import { WORKER_LOGGER } from '../worker-module.options';
 
 /**
- * Jobs of the `workflow-events` queue. For now each handler records that it ran; the state
- * machine steps, HL7 status out to the RIS and the live worklist push come here later.
+ * Jobs of the `workflow-events` queue; a job carries the events of one relay batch, handled in
+ * order. For now each handler records that it ran; the state machine steps, HL7 status out to
+ * the RIS and the live worklist push come here later.
  */
 @Injectable()
 @JobProcessor(QueueName.WorkflowEvents)
@@ -16,10 +18,11 @@ export class WorkflowEventsProcessor {
 
   @OnJob(JobName.ProcedureStepChanged)
   async procedureStepChanged(job: Job<JobData<typeof JobName.ProcedureStepChanged>>): Promise<void> {
-    const { outboxId, aggregateId, payload } = job.data;
-    this.log.debug(
-      { event: 'job.ran', job: job.name, jobId: job.id, outboxId, stepRef: aggregateId, procedureRef: payload.procedureRef, from: payload.from, to: payload.to, cause: payload.event },
-      'procedure step changed',
-    );
+    await forEachEvent(job, ({ outboxId, aggregateId, payload }) => {
+      this.log.debug(
+        { event: 'job.ran', job: job.name, jobId: job.id, outboxId, stepRef: aggregateId, procedureRef: payload.procedureRef, from: payload.from, to: payload.to, cause: payload.event },
+        'procedure step changed',
+      );
+    });
   }
 }
