@@ -57,7 +57,6 @@ export interface WorkflowStore {
   createOrder(patientRef: string, sendingApplication: string, group: OrderGroupCommand, visit: VisitInput): Promise<OrderRecord | null>;
   updateOrder(orderRef: string, patientRef: string, group: OrderGroupCommand, visit: VisitInput): Promise<void>;
 
-  findProcedure(orderRef: string, requestedProcedureId: string): Promise<ProcedureRecord | null>;
   findProcedures(orderRef: string): Promise<ProcedureRecord[]>;
   /** Throws DomainError DUPLICATE_ORDER when the Study Instance UID belongs to another procedure. */
   createProcedure(orderRef: string, input: RequestedProcedureInput & { requestedProcedureId: string; studyInstanceUid: string }): Promise<ProcedureRecord>;

@@ -109,10 +109,6 @@ export class PgWorkflowStore implements WorkflowStore {
     this.write('UPDATE scheduled_procedure_steps s SET patient_ref = $2 FROM requested_procedures r WHERE s.procedure_ref = r.id AND r.order_ref = $1 AND s.patient_ref <> $2', [orderRef, patientRef]);
   }
 
-  async findProcedure(orderRef: string, requestedProcedureId: string): Promise<ProcedureRecord | null> {
-    return (await this.findProcedures(orderRef)).find((p) => p.requestedProcedureId === requestedProcedureId) ?? null;
-  }
-
   async findProcedures(orderRef: string): Promise<ProcedureRecord[]> {
     const rows = await this.sql('SELECT id, requested_procedure_id, study_instance_uid FROM requested_procedures WHERE order_ref = $1 ORDER BY id', [orderRef]);
     return rows.map((r) => ({ ref: r.id, orderRef, requestedProcedureId: r.requested_procedure_id, studyInstanceUid: r.study_instance_uid }));
