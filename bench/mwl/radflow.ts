@@ -1,10 +1,13 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '@radflow/persistence';
+import { freePort, RadflowChild, spawnRadflow } from '../common/radflow-child';
+
+export { freePort };
+export type { RadflowChild };
 
 /** Postgres for the bench: a private embedded cluster, or the server in DATABASE_URL. */
 export interface BenchPostgres {
@@ -73,16 +76,6 @@ export async function query(url: string, sql: string, values: unknown[] = []): P
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
 
 /** `node dist/apps/cli/src/main.js import-worklist <folder>`: the path a site moving off wlmscpfs takes. */
 export function importWorklist(repo: string, databaseUrl: string, folder: string): { seconds: number; summary: string } {
@@ -96,44 +89,13 @@ export function importWorklist(repo: string, databaseUrl: string, folder: string
   return { seconds: (Date.now() - t0) / 1000, summary: r.stdout.trim() };
 }
 
-// a bench that dies half-way must not leave Radflow processes behind
-const children = new Set<ChildProcess>();
-process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
-
-export interface RadflowChild {
-  dicomPort: number;
-  pid: number;
-  output(): string;
-  stop(): Promise<void>;
-}
-
 /**
- * The built all-in-one process as in production (LOG_LEVEL=warn, no demo data), called AE PEERWL
- * like the peers. MWL_MAX_ANSWERS is raised so that the 1M run's big answers (Q2, Q4) are
- * measured instead of being cut at the default cap of 10,000 with A700.
+ * The built all-in-one process as in production, called AE PEERWL like the peers.
+ * MWL_MAX_ANSWERS is raised so that the 1M run's big answers (Q2, Q4) are measured instead of being
+ * cut at the default cap of 10,000 with A700.
  */
-export async function startRadflow(repo: string, databaseUrl: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<RadflowChild> {
-  const [hl7Port, httpPort, dicomPort] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, [...nodeArgs, resolve(repo, 'dist/apps/radflow/src/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, HL7_PORT: String(hl7Port), HTTP_PORT: String(httpPort), DICOM_PORT: String(dicomPort),
-      DICOM_AE_TITLE: 'PEERWL', LOG_LEVEL: 'warn', RADFLOW_DEMO_DATA: '0', MWL_MAX_ANSWERS: '1000000', TCP_NODELAY: '1', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  children.add(child);
-  const exited = new Promise<void>((r) => child.once('exit', () => (children.delete(child), r())));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`radflow exited with ${child.exitCode}:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`radflow not healthy after 60 s:\n${out}`);
-    if (await fetch(`http://127.0.0.1:${httpPort}/health`).then((r) => r.status === 200, () => false)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { dicomPort, pid: child.pid!, output: () => out, stop: async () => (child.kill('SIGTERM'), exited) };
+export function startRadflow(repo: string, databaseUrl: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<RadflowChild> {
+  return spawnRadflow(repo, databaseUrl, { DICOM_AE_TITLE: 'PEERWL', MWL_MAX_ANSWERS: '1000000', TCP_NODELAY: '1', ...env }, nodeArgs);
 }
 
 /** Tables copied by `multiply`, parents first; `map` names the old → new id table of each copy. */
