@@ -1,5 +1,5 @@
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -129,4 +129,6 @@ export function startPeer(h: Harness, kind: 'wlmscpfs' | 'orthanc', n: number, p
 
 export function stopPeer(h: Harness, kind: 'wlmscpfs' | 'orthanc', port: number): void {
   h.sh('stop_peer.sh', [kind, String(port)]);
+  // start_orthanc.sh keeps its config and index per port; the bench's ports are new every run
+  if (kind === 'orthanc') rmSync(`/tmp/peers/orthanc-${port}`, { recursive: true, force: true });
 }

@@ -161,6 +161,23 @@ describe('MWL character sets: HL7 in, C-FIND out (e2e)', () => {
     expect(found.dumps.map(parseDump).map((a) => a.get('0010,0020'))).toEqual([patientId(key)]);
   });
 
+  // Configured without the leading backslash, `ISO 2022 IR 87` would make JIS X 0208 the initial
+  // set (ASCII letters and the ^ = delimiters inside ESC $ B); config reads it as `\ISO 2022 IR 87`.
+  it('an AE configured as "ISO 2022 IR 87" (no leading backslash) still gets a readable name', async () => {
+    let other: RadflowProcess;
+    try {
+      other = await startRadflow({ DATABASE_URL: db.url, MWL_CHARSET_BY_AE: 'JAPAN=ISO 2022 IR 87' });
+    } catch (e) {
+      throw new Error(`refused at start-up: ${(e as Error).message}`);
+    }
+    try {
+      const [dump] = await findRawDumps({ port: other.dicomPort, calledAe: 'RADFLOW', callingAe: 'JAPAN' }, [`PatientID=${patientId('japanese')}`, 'PatientName']);
+      expect(new TextDecoder('iso-2022-jp').decode(rawValue(dump, '0010,0010'))).toBe(SAMPLES.japanese.name);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('answers one C-FIND item by item: each answer declares the set its own values need', async () => {
     const answers = await answersFor('LATIN1', 'CS-*');
     const byName = new Map(answers.map((a) => [a.charset === 'ISO_IR 100' ? iconv.decode(a.name, 'latin1') : a.name.toString('utf8'), a.charset]));

@@ -53,8 +53,11 @@ export const envSchema = z.object({
   MWL_OFFERED_STATUSES: list.default(['SCHEDULED', 'ARRIVED']),
   MWL_NAME_MATCH: z.enum(['insensitive', 'sensitive']).default('insensitive'),
   MWL_MAX_ANSWERS: positiveInt.default(10_000),
-  MWL_DEFAULT_CHARSET: z.string().default('ISO_IR 192'),
-  MWL_CHARSET_BY_AE: z.string().default('').transform((v, ctx) => parseMap(v, ctx)),
+  MWL_DEFAULT_CHARSET: z.string().default('ISO_IR 192').transform(asSpecificCharacterSet),
+  MWL_CHARSET_BY_AE: z
+    .string()
+    .default('')
+    .transform((v, ctx) => Object.fromEntries(Object.entries(parseMap(v, ctx)).map(([ae, cs]) => [ae, asSpecificCharacterSet(cs)]))),
 
   // logging
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -75,4 +78,14 @@ function parseMap(value: string, ctx: z.RefinementCtx): Record<string, string> {
     map[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
   }
   return map;
+}
+
+/**
+ * The multi-byte ISO 2022 sets (JIS X 0208/0212, KS X 1001, GB 2312) cannot be the first value of
+ * Specific Character Set: written alone, `ISO 2022 IR 87` means "ASCII first, then JIS X 0208",
+ * which DICOM spells `\ISO 2022 IR 87`. Read it that way rather than encode everything in kanji mode.
+ */
+export function asSpecificCharacterSet(value: string): string {
+  const v = value.trim();
+  return /^ISO 2022 IR (87|159|149|58)$/.test(v) ? `\\${v}` : v;
 }

@@ -30,6 +30,12 @@ describe('loadEnv', () => {
     expect(env.HL7_PROCESSING_IDS).toEqual(['P']);
   });
 
+  it('reads a multi-byte ISO 2022 set given alone as ASCII first, then that set', () => {
+    const env = loadEnv({ MWL_CHARSET_BY_AE: 'JAPAN=ISO 2022 IR 87,KOREA=\\ISO 2022 IR 149,LEGACY=ISO_IR 100', MWL_DEFAULT_CHARSET: 'ISO 2022 IR 149' });
+    expect(env.MWL_CHARSET_BY_AE).toEqual({ JAPAN: '\\ISO 2022 IR 87', KOREA: '\\ISO 2022 IR 149', LEGACY: 'ISO_IR 100' });
+    expect(env.MWL_DEFAULT_CHARSET).toBe('\\ISO 2022 IR 149');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });
