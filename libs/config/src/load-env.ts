@@ -19,24 +19,3 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Readonly<Env> 
   }
   return Object.freeze(result.data);
 }
-
-let cached: Readonly<Env> | undefined;
-
-export function getEnv(): Readonly<Env> {
-  cached ??= loadEnv();
-  return cached;
-}
-
-/** Tests change the environment between cases. */
-export function clearEnvCache(): void {
-  cached = undefined;
-}
-
-/** For start-up logs: never print secrets (passwords in URLs). */
-export function describeEnv(env: Env): Record<string, unknown> {
-  const masked: Record<string, unknown> = { ...env };
-  for (const key of ['DATABASE_URL', 'REDIS_URL'] as const) {
-    if (env[key]) masked[key] = env[key]!.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  }
-  return masked;
-}

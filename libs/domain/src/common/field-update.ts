@@ -4,7 +4,3 @@
  */
 export type FieldUpdate<T> = T | null | undefined;
 
-/** Applies an update to a stored value. */
-export function applyUpdate<T>(current: T | null, update: FieldUpdate<T>): T | null {
-  return update === undefined ? current : update;
-}

@@ -6,4 +6,3 @@ export interface OrderPolicy {
   uidRoot?: string;
 }
 
-export const DEFAULT_ORDER_POLICY: OrderPolicy = { newOrderWhenExists: 'reject' };

@@ -16,5 +16,3 @@ export function toDicomPriority(hl7: string | undefined): DicomPriority | undefi
   return hl7 ? PRIORITY_TABLE[hl7.toUpperCase()] : undefined;
 }
 
-/** Sort rank for worklists: STAT first. */
-export const PRIORITY_RANK: Readonly<Record<DicomPriority, number>> = { STAT: 0, HIGH: 1, MEDIUM: 2, ROUTINE: 3, LOW: 4 };

@@ -9,8 +9,3 @@ export function generateUid(root?: string): string {
   return `${root ?? '2.25'}.${decimal}`;
 }
 
-const UID_GRAMMAR = /^(0|[1-9]\d*)(\.(0|[1-9]\d*))+$/;
-
-export function isValidUid(uid: string): boolean {
-  return uid.length <= 64 && UID_GRAMMAR.test(uid);
-}

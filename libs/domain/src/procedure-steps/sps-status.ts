@@ -11,7 +11,5 @@ export const SpsStatus = {
 } as const;
 export type SpsStatus = (typeof SpsStatus)[keyof typeof SpsStatus];
 
-export const SPS_STATUSES: readonly SpsStatus[] = Object.values(SpsStatus);
-
 /** A step in one of these states is finished: orders may no longer move it back to scheduled. */
 export const FINAL_SPS_STATUSES: ReadonlySet<SpsStatus> = new Set([SpsStatus.Canceled, SpsStatus.Discontinued, SpsStatus.Completed]);
