@@ -235,7 +235,8 @@ export class Hl7InboundService {
     } catch (e) {
       return this.unparseable(Buffer.from(text, 'utf8'), ctx, toHl7Error(e));
     }
-    const header = text.split(/\r\n|\r|\n/)[0].startsWith('FHS') ? text.split(/\r\n|\r|\n/)[1] : text.split(/\r\n|\r|\n/)[0];
+    const [first, second] = text.split(/\r\n|\r|\n/, 2);
+    const header = first.startsWith('FHS') ? second ?? first : first;
     const fs = header[3] ?? '|';
     parts.push(Buffer.from(`BHS${fs}${header.slice(4, 8)}${fs}${this.options.receivingApplication}${fs}${this.options.receivingFacility}\r`, 'latin1'));
     for (const m of messages) {
