@@ -25,20 +25,29 @@ export class PgUnitOfWork implements UnitOfWork {
     const client = await this.pool.connect();
     const session = new PipelinedSession(client);
     let broken: Error | undefined;
+    // a checked-out pg client has no error listener: the server dropping it would crash the process
+    let lost: Error | undefined;
+    const onError = (e: Error) => (lost = broken = e);
+    client.on('error', onError);
     try {
       const begin = session.query('BEGIN');
+      // awaited only on the way to the commit: when the work fails first, its failure must not go unhandled
+      begin.catch(() => undefined);
       const result = await work({ workflow: new PgWorkflowStore(session), messages: new PgMessageStore(session) });
       const commit = client.query('COMMIT');
+      commit.catch(() => undefined);
       await begin;
       await session.settle(); // the first failed write, if any: then the COMMIT was a rollback
       await commit;
       return result;
     } catch (e) {
-      // a failed write aborts the transaction, so what failed after it says only "aborted": report the write
+      // a failed write aborts the transaction, so what failed after it says only "aborted": report the write;
+      // a lost connection, likewise, is the cause of every "not queryable" after it
       const writeError = await session.settle().then(() => undefined, (err: unknown) => err);
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw writeError ?? e;
+      throw writeError ?? lost ?? e;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
