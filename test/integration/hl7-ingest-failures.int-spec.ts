@@ -139,6 +139,24 @@ describe('HL7 ingest retries a transaction the database aborted', () => {
     },
   );
 
+  it('answers AR and keeps nothing when its connection dies mid-transaction; the resend is applied', async () => {
+    const lines: Line[] = [];
+    const svc = service({}, lines);
+    const [accession, controlId, patientId] = [unique('KC'), nextControlId(), unique('PK')];
+    const text = omiO23({ accession, controlId, patientId, studyInstanceUid: uid() });
+    const f = await fault({ table: 'scheduled_procedure_steps', sqlstate: '57P01', failures: 1, action: 'terminate' });
+
+    const { ack } = await ingest(svc, text);
+
+    expect(ack).toMatchObject({ code: 'AR', controlId });
+    expect(await f.calls()).toBe(1);
+    expect(await footprint(accession, controlId, patientId)).toEqual(NOTHING);
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'hl7.failed', controlId }));
+    const again = await ingest(svc, text); // on a new connection
+    expect(again.ack).toMatchObject({ code: 'AA', controlId });
+    expect(await footprint(accession, controlId, patientId)).toEqual(APPLIED_ONCE);
+  });
+
   it('does not retry an error that a retry cannot cure', async () => {
     const svc = service();
     const [accession, controlId, patientId] = [unique('NR'), nextControlId(), unique('PN')];

@@ -23,6 +23,8 @@ export interface FaultOptions {
   /** SQL condition on NEW, e.g. `NEW.payload->>'n' = '2'`; default every row. */
   when?: string;
   message?: string;
+  /** 'terminate': the backend kills its own connection instead of raising (a server-side disconnect mid-transaction). */
+  action?: 'raise' | 'terminate';
 }
 
 let faults = 0;
@@ -36,7 +38,7 @@ export async function installFault(pool: Pool, o: FaultOptions): Promise<Fault> 
     CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
     BEGIN
       IF nextval('${name}_calls') <= ${failures} THEN
-        RAISE EXCEPTION '${message}' USING ERRCODE = '${o.sqlstate}';
+        ${o.action === 'terminate' ? 'PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5);' : `RAISE EXCEPTION '${message}' USING ERRCODE = '${o.sqlstate}';`}
       END IF;
       RETURN NEW;
     END $fn$`);
