@@ -25,8 +25,8 @@ export class PgUnitOfWork implements UnitOfWork {
     const client = await this.pool.connect();
     const session = new PipelinedSession(client);
     let broken: Error | undefined;
-    // a checked-out pg client has no error listener: the server dropping it would crash the process
     let lost: Error | undefined;
+    // a checked-out pg client has no error listener: the server dropping it would crash the process
     const onError = (e: Error) => (lost = broken = e);
     client.on('error', onError);
     try {
