@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from './logger';
+import { createLogger, errorFields } from './logger';
 
 function capture(logPhi: boolean) {
   const lines: any[] = [];
@@ -21,5 +21,16 @@ describe('logger', () => {
     log.info({ patientName: 'DOE^JANE' }, 'x');
     await new Promise((r) => setImmediate(r));
     expect(lines[0].patientName).toBe('DOE^JANE');
+  });
+
+  it('blanks the values a database error quotes, in its own fields and under err', async () => {
+    const dbError = Object.assign(new Error('invalid input syntax for type date: "19800231DOE"'), { severity: 'ERROR', code: '22007', detail: 'Key (mrn)=(MRN4711)' });
+    expect(JSON.stringify(errorFields(dbError))).not.toMatch(/DOE|MRN4711/);
+    expect(errorFields(dbError)).toMatchObject({ errCode: '22007', errMessage: 'invalid input syntax for type date: "…"' });
+    const { log, lines } = capture(false);
+    log.error({ event: 'hl7.failed', err: dbError }, 'failed');
+    await new Promise((r) => setImmediate(r));
+    expect(lines[0].event).toBe('hl7.failed');
+    expect(JSON.stringify(lines[0])).not.toMatch(/DOE|MRN4711/);
   });
 });

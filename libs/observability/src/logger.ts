@@ -21,7 +21,7 @@ export const PHI_KEYS = [
 export function createLogger(options: { app: string; level: string; logPhi?: boolean; destination?: pino.DestinationStream }): Logger {
   const redact = options.logPhi ? undefined : { paths: PHI_KEYS.flatMap((k) => [k, `*.${k}`]), remove: true };
   const base = pino(
-    { level: options.level, base: { app: options.app }, redact, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } },
+    { level: options.level, base: { app: options.app }, redact, serializers: { err: errorFields }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
   return wrap(base);
@@ -40,9 +40,22 @@ function wrap(p: PinoLogger): Logger {
 /** For tests and tools that want silence. */
 export const NULL_LOGGER: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => NULL_LOGGER };
 
-/** An error for a log line: class, code and message, never the input that caused it. */
+/**
+ * An error for a log line: class, code and message, never the input that caused it. PostgreSQL
+ * quotes the offending value in its messages (`invalid input syntax for type date: "…"`), so a
+ * database error's quoted text is blanked, and its `detail` (which repeats key values) is not kept.
+ */
 export function errorFields(e: unknown): Record<string, unknown> {
   if (!(e instanceof Error)) return { err: String(e).slice(0, 200) };
   const code = (e as { code?: unknown }).code;
-  return { errClass: e.name, errCode: code, errMessage: e.message.slice(0, 500), stack: e.stack?.split('\n').slice(0, 6).join('\n') };
+  const scrub = isDatabaseError(e) ? blankQuoted : (t: string) => t;
+  return { errClass: e.name, errCode: code, errMessage: scrub(e.message.slice(0, 500)), stack: e.stack && scrub(e.stack.split('\n').slice(0, 6).join('\n')) };
+}
+
+function isDatabaseError(e: Error): boolean {
+  return 'severity' in e && typeof (e as { code?: unknown }).code === 'string';
+}
+
+function blankQuoted(text: string): string {
+  return text.replace(/"[^"\n]*"/g, '"…"');
 }
