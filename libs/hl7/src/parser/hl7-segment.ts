@@ -9,8 +9,11 @@ export type Hl7Value = string | null | undefined;
 
 export const HL7_NULL = '""';
 
-/** One repetition split into components, each split into subcomponents (all still escaped). */
-type SplitRepetition = readonly (readonly string[])[];
+/** One repetition: its components, and those components already split into subcomponents (all still escaped). */
+interface SplitRepetition {
+  readonly components: readonly string[];
+  readonly subcomponents: (readonly string[] | undefined)[];
+}
 
 /**
  * One segment. fields[n] is field n as sent (still escaped), counted as HL7 counts: for MSH,
@@ -57,7 +60,11 @@ export class Hl7Segment {
     const split = this.splitRepetition(field, rep);
     if (split === undefined) return undefined;
     if (split === HL7_NULL) return null; // the whole field is null, so is every part of it
-    return readLeaf(split[component - 1]?.[subcomponent - 1], this.d, this.decodeHex);
+    const text = split.components[component - 1];
+    if (text === undefined) return undefined;
+    // Subcomponents only where read: most components have none, and allocating for each cost more than the rest of the parse.
+    const subs = (split.subcomponents[component - 1] ??= text.split(this.d.subcomponent));
+    return readLeaf(subs[subcomponent - 1], this.d, this.decodeHex);
   }
 
   /** Like get() but "" and empty both come back as undefined: for keys and routing. */
@@ -77,7 +84,7 @@ export class Hl7Segment {
     if (text === undefined) return undefined;
     if (text === HL7_NULL) return HL7_NULL;
     const byRep = (this.splitCache[field] ??= []);
-    return (byRep[rep] ??= text.split(this.d.component).map((c) => c.split(this.d.subcomponent)));
+    return (byRep[rep] ??= { components: text.split(this.d.component), subcomponents: [] });
   }
 }
 
