@@ -11,5 +11,6 @@ export function inboundOptionsFrom(env: Env): Hl7InboundOptions {
     receivingFacility: env.HL7_RECEIVING_FACILITY,
     stationAeByModality: env.HL7_STATION_AE_BY_MODALITY,
     orderPolicy: { newOrderWhenExists: env.HL7_NEW_ORDER_EXISTS, uidRoot: env.RADFLOW_UID_ROOT },
+    limits: { maxSegments: env.HL7_MAX_SEGMENTS, maxRepetitions: env.HL7_MAX_REPETITIONS, maxFieldChars: env.HL7_MAX_FIELD_CHARS },
   };
 }

@@ -2,6 +2,8 @@
 export const DomainErrorCode = {
   RequiredFieldMissing: 'REQUIRED_FIELD_MISSING',
   InvalidValue: 'INVALID_VALUE',
+  /** Longer than the receiving side can hold (a DICOM value representation, an index key). */
+  ValueTooLong: 'VALUE_TOO_LONG',
   UnknownOrder: 'UNKNOWN_ORDER',
   UnknownPatient: 'UNKNOWN_PATIENT',
   DuplicateOrder: 'DUPLICATE_ORDER',

@@ -153,6 +153,32 @@ describe('OrderService', () => {
     expect(store.steps).toHaveLength(3);
   });
 
+  it.each([
+    ['cancelled', 'CA', 'CA'],
+    ['discontinued', 'DC', 'DC'],
+  ])('refuses a change (XO) of an order that was %s, at ORC-1, changing nothing', async (_, control, status) => {
+    await apply(command('NW', 'SC'));
+    await apply(command(control, status));
+    const updates = jest.spyOn(store, 'updateOrder');
+    const error = await apply(command('XO', 'SC', { procedures: [{ requestedProcedureId: 'RP2', steps: [{ spsId: 'S9' }] }] })).catch((e) => e);
+    expect(error).toMatchObject({ code: DomainErrorCode.InvalidTransition, location: { segment: 'ORC', field: 1 } });
+    expect(updates).not.toHaveBeenCalled();
+    expect(store.procedures).toHaveLength(1);
+  });
+
+  it('refuses a change (XO) of a cancelled step while its order has open ones', async () => {
+    await apply(command('NW', 'SC', { procedures: [{ requestedProcedureId: 'RP1', steps: [{ spsId: 'S1' }] }, { requestedProcedureId: 'RP2', steps: [{ spsId: 'S2' }] }] }));
+    await apply(command('CA', 'CA', { procedures: [{ requestedProcedureId: 'RP2', steps: [] }] }));
+    expect(await codeOf(apply(command('XO', 'SC', { procedures: [{ requestedProcedureId: 'RP2', steps: [{ spsId: 'S2' }] }] })))).toBe(DomainErrorCode.InvalidTransition);
+    expect(await codeOf(apply(command('XO', 'SC', { procedures: [{ requestedProcedureId: 'RP1', steps: [{ spsId: 'S1' }] }] })))).toBe('ok');
+  });
+
+  it('still takes a change after completion (XO with CM)', async () => {
+    await apply(command('NW', 'SC'));
+    await apply(command('SC', 'CM'));
+    expect(await codeOf(apply(command('XO', 'CM')))).toBe('ok');
+  });
+
   it('needs an accession number to create an order', async () => {
     expect(await codeOf(apply(command('NW', 'SC', { accessionNumber: undefined })))).toBe(DomainErrorCode.RequiredFieldMissing);
   });

@@ -6,6 +6,13 @@ import { OrderGroupCommand, PlaceOrdersCommand, ProcedureStepInput, RequestedPro
 import { OrderPolicy } from './order-policy';
 import { generateUid } from './uid-generator';
 
+/**
+ * Steps in these states were called off: a change (XO) to them would edit an item nobody will
+ * perform and tell the sender it worked. A completed step may still get its attributes changed
+ * (XO with status CM, hl7-orders-to-mwl.md §3).
+ */
+const CALLED_OFF_STATUSES: ReadonlySet<SpsStatus> = new Set([SpsStatus.Canceled, SpsStatus.Discontinued]);
+
 export interface OrderOutcome {
   orders: number;
   stepsCreated: number;
@@ -88,8 +95,20 @@ class GroupRun {
   }
 
   private async update(order: OrderRecord): Promise<void> {
+    await this.refuseWhenCalledOff(order);
     await this.store.updateOrder(order.ref, this.patientRef, this.group, this.cmd.visit);
     await this.upsertProcedures(order, 'order.changed', false);
+  }
+
+  /** An order whose every step was cancelled or discontinued can no longer be changed. */
+  private async refuseWhenCalledOff(order: OrderRecord): Promise<void> {
+    const steps: StepRecord[] = [];
+    for (const procedure of await this.store.findProcedures(order.ref)) steps.push(...(await this.store.findSteps(procedure.ref)));
+    if (steps.length > 0 && steps.every((s) => CALLED_OFF_STATUSES.has(s.status))) throw this.calledOff(steps[0].status);
+  }
+
+  private calledOff(status: SpsStatus): DomainError {
+    return new DomainError(DomainErrorCode.InvalidTransition, `order is ${status}: cannot apply ${this.group.control}`, { ...this.group.source, field: 1 });
   }
 
   /** `isNew`: the order was created by this group, so it has no procedures to look up yet. */
@@ -130,6 +149,7 @@ class GroupRun {
         this.outcome.stepsCreated++;
         continue;
       }
+      if (this.rule.action === OrderAction.Update && CALLED_OFF_STATUSES.has(step.status)) throw this.calledOff(step.status);
       await this.store.updateStep(step.ref, stepInput);
       this.outcome.stepsChanged++;
       const target = this.rule.spsStatus;

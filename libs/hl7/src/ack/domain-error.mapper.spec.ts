@@ -1,12 +1,13 @@
 import { DomainError, DomainErrorCode } from '@radflow/domain';
-import { Hl7ParseError } from '../parser';
-import { DOMAIN_ERROR_TO_HL7, INTERNAL_ERROR_USER_MESSAGE, toHl7Error } from './domain-error.mapper';
+import { DEFAULT_DELIMITERS, Hl7InputError, Hl7InputProblem, Hl7Message, Hl7ParseError } from '../parser';
+import { DOMAIN_ERROR_TO_HL7, INTERNAL_ERROR_USER_MESSAGE, toHl7Error, valueTooLongCode } from './domain-error.mapper';
 import { Hl7Error, Hl7ErrorCode } from './hl7-error';
 
 // STYLE.md §6, HL7 column. Written out again on purpose: the spec is the review copy of the table.
 const EXPECTED: Record<DomainErrorCode, [ackCode: 'AE' | 'AR', errorCode: number]> = {
   REQUIRED_FIELD_MISSING: ['AE', 101],
   INVALID_VALUE: ['AE', 102],
+  VALUE_TOO_LONG: ['AE', 102],
   UNKNOWN_ORDER: ['AE', 204],
   UNKNOWN_PATIENT: ['AE', 204],
   DUPLICATE_ORDER: ['AE', 205],
@@ -30,6 +31,35 @@ describe('toHl7Error', () => {
       ackCode,
       errorCode,
       userMessage: `synthetic ${code}`,
+    });
+  });
+
+  it.each([
+    ['2.3', 102],
+    ['2.5.1', 102],
+    ['2.6', 102],
+    ['2.7', 104],
+    ['2.8', 104],
+    [undefined, 102],
+  ])('answers VALUE_TOO_LONG of a v%s message with %d', (version, code) => {
+    const err = new DomainError(DomainErrorCode.ValueTooLong, 'station name too long', { segment: 'IPC', sequence: 1, field: 7 });
+    expect(toHl7Error(err, { version }).errorCode).toBe(code);
+    expect(valueTooLongCode(version)).toBe(code);
+  });
+
+  it.each([
+    [Hl7InputProblem.TooManyRepetitions, '2.5.1', 102],
+    [Hl7InputProblem.TooManyRepetitions, '2.7', 104],
+    [Hl7InputProblem.FieldTooLong, '2.8', 104],
+    [Hl7InputProblem.TooManySegments, '2.4', 102],
+    [Hl7InputProblem.NulCharacter, '2.7', 102],
+  ])('answers %s (v%s) AE %d at the field', (problem, version, code) => {
+    const header = new Hl7Message([], DEFAULT_DELIMITERS);
+    const mapped = toHl7Error(new Hl7InputError(problem, { segment: 'PID', sequence: 1, field: 4 }, header), { version });
+    expect({ ackCode: mapped.ackCode, errorCode: mapped.errorCode, location: mapped.location }).toEqual({
+      ackCode: 'AE',
+      errorCode: code,
+      location: { segment: 'PID', sequence: 1, field: 4 },
     });
   });
 

@@ -1,5 +1,5 @@
 import { DomainError, DomainErrorCode, ErrorLocation } from '@radflow/domain';
-import { Hl7ParseError } from '../parser';
+import { Hl7InputError, Hl7InputProblem, Hl7ParseError } from '../parser';
 import { Hl7Error, Hl7ErrorAckCode, Hl7ErrorCode, Hl7ErrorLocation } from './hl7-error';
 
 export interface Hl7ErrorRule {
@@ -7,6 +7,17 @@ export interface Hl7ErrorRule {
   errorCode: Hl7ErrorCode;
   /** Other 0357 codes a caller may pick through the hint; anything else falls back to errorCode. */
   alternatives: readonly Hl7ErrorCode[];
+  /** The code depends on the sender's HL7 version (MSH-12); wins over errorCode when set. */
+  forVersion?: (version: string | undefined) => Hl7ErrorCode;
+}
+
+/**
+ * 104 "Value too long" exists from v2.7 on; senders on v2.3-2.6 know only 102 (hl7-inbound.md
+ * §5.3), and an unknown version gets the code every version knows.
+ */
+export function valueTooLongCode(version: string | undefined): Hl7ErrorCode {
+  const [major, minor] = (version ?? '').split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 7) ? Hl7ErrorCode.ValueTooLong : Hl7ErrorCode.DataTypeError;
 }
 
 /**
@@ -21,6 +32,7 @@ export const DOMAIN_ERROR_TO_HL7: Readonly<Record<DomainErrorCode, Hl7ErrorRule>
     errorCode: Hl7ErrorCode.DataTypeError,
     alternatives: [Hl7ErrorCode.TableValueNotFound, Hl7ErrorCode.ValueTooLong],
   },
+  [DomainErrorCode.ValueTooLong]: { ackCode: 'AE', errorCode: Hl7ErrorCode.DataTypeError, alternatives: [], forVersion: valueTooLongCode },
   [DomainErrorCode.UnknownOrder]: { ackCode: 'AE', errorCode: Hl7ErrorCode.UnknownKeyIdentifier, alternatives: [] },
   [DomainErrorCode.UnknownPatient]: { ackCode: 'AE', errorCode: Hl7ErrorCode.UnknownKeyIdentifier, alternatives: [] },
   [DomainErrorCode.DuplicateOrder]: { ackCode: 'AE', errorCode: Hl7ErrorCode.DuplicateKeyIdentifier, alternatives: [] },
@@ -37,6 +49,8 @@ export const DOMAIN_ERROR_TO_HL7: Readonly<Record<DomainErrorCode, Hl7ErrorRule>
 /** Lets the edge refine the 0357 code where the domain code is coarser (INVALID_VALUE, UNSUPPORTED_MESSAGE). */
 export interface Hl7ErrorHint {
   errorCode?: Hl7ErrorCode;
+  /** MSH-12.1 of the message, for codes that differ by version (104 vs 102). */
+  version?: string;
 }
 
 /**
@@ -55,6 +69,7 @@ const PARSE_ERROR_USER_MESSAGE = 'Message could not be parsed as HL7 v2';
 export function toHl7Error(error: unknown, hint?: Hl7ErrorHint): Hl7Error {
   if (error instanceof Hl7Error) return error;
   if (error instanceof DomainError) return fromDomainError(error, hint);
+  if (error instanceof Hl7InputError) return fromInputError(error, hint);
   if (error instanceof Hl7ParseError) return fromParseError(error);
   return new Hl7Error({
     ackCode: 'AR',
@@ -68,7 +83,8 @@ function fromDomainError(error: DomainError, hint?: Hl7ErrorHint): Hl7Error {
   const rule = DOMAIN_ERROR_TO_HL7[error.code];
   // An unmapped code can only come from a stale build or a cast; treat it as our own fault.
   if (!rule) return toHl7Error(new Error(`unmapped domain error code ${String(error.code)}`));
-  const errorCode = hint?.errorCode !== undefined && rule.alternatives.includes(hint.errorCode) ? hint.errorCode : rule.errorCode;
+  const hinted = hint?.errorCode !== undefined && rule.alternatives.includes(hint.errorCode) ? hint.errorCode : rule.errorCode;
+  const errorCode = rule.forVersion ? rule.forVersion(hint?.version) : hinted;
   return new Hl7Error({
     ackCode: rule.ackCode,
     errorCode,
@@ -80,6 +96,20 @@ function fromDomainError(error: DomainError, hint?: Hl7ErrorHint): Hl7Error {
 
 function fromDomainLocation(loc: ErrorLocation): Hl7ErrorLocation {
   return { segment: loc.segment, sequence: loc.sequence, field: loc.field, component: loc.component };
+}
+
+/** Caps are lengths (102/104 by version); a NUL is a character no field may hold (102). */
+const INPUT_PROBLEM_TO_HL7: Readonly<Record<Hl7InputProblem, { errorCode: (version: string | undefined) => Hl7ErrorCode; userMessage: string }>> = {
+  [Hl7InputProblem.TooManySegments]: { errorCode: valueTooLongCode, userMessage: 'too many segments' },
+  [Hl7InputProblem.TooManyRepetitions]: { errorCode: valueTooLongCode, userMessage: 'too many repetitions' },
+  [Hl7InputProblem.FieldTooLong]: { errorCode: valueTooLongCode, userMessage: 'field too long' },
+  [Hl7InputProblem.NulCharacter]: { errorCode: () => Hl7ErrorCode.DataTypeError, userMessage: 'NUL character not allowed' },
+};
+
+/** Over a cap or holding a NUL: AE, because the sender can fix the message; nothing of it is applied. */
+function fromInputError(error: Hl7InputError, hint?: Hl7ErrorHint): Hl7Error {
+  const rule = INPUT_PROBLEM_TO_HL7[error.problem];
+  return new Hl7Error({ ackCode: 'AE', errorCode: rule.errorCode(hint?.version), userMessage: rule.userMessage, location: { ...error.location }, cause: error });
 }
 
 /**

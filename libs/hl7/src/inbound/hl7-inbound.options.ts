@@ -1,4 +1,5 @@
 import { OrderPolicy } from '@radflow/domain';
+import { Hl7Limits } from '../parser';
 
 /** Site choices for inbound HL7, taken from the validated environment by the app. */
 export interface Hl7InboundOptions {
@@ -11,4 +12,6 @@ export interface Hl7InboundOptions {
   stationAeByModality: Record<string, string>;
   localIssuer?: string;
   orderPolicy: OrderPolicy;
+  /** Caps on one message (HL7_MAX_SEGMENTS, HL7_MAX_REPETITIONS, HL7_MAX_FIELD_CHARS); the parser's defaults when unset. */
+  limits?: Hl7Limits;
 }

@@ -3,9 +3,9 @@ import { ChangeSource, DomainError, DomainErrorCode, MessageAlreadyStored, Messa
 import { Logger, errorFields } from '@radflow/observability';
 import { ackInboundOf, buildAck, buildAckForUnparseable, decideAck, Hl7Error, Hl7ErrorCode, newAckControlId, outcomeOf, toHl7Error } from '../ack';
 import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode } from '../charset';
-import { toAdtCommand, toPlaceOrdersCommand } from '../mapping';
-import { readAckTypes, SUPPORTED_HL7_VERSIONS, validateMsh, MshInfo } from '../msh';
-import { Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
+import { toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
+import { checkMessageKey, isStorableMessageKey, readAckTypes, SUPPORTED_HL7_VERSIONS, validateMsh, MshInfo } from '../msh';
+import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
 import { routeOf } from './message-routes';
 
@@ -20,10 +20,23 @@ interface Answer {
   duplicate?: boolean;
 }
 
+/** The duplicate key; null when there is none or it is too long (or holds a NUL) to be stored and indexed. */
 function messageKey(p: Prepared): MessageKey | null {
   const controlId = p.info?.controlId ?? p.msg?.controlId;
   if (!controlId || !p.msg) return null;
-  return { sendingApplication: p.info?.sendingApplication ?? p.msg.msh.raw(3), sendingFacility: p.info?.sendingFacility ?? p.msg.msh.raw(4), controlId, payloadSha256: p.sha };
+  const sendingApplication = p.info?.sendingApplication ?? p.msg.msh.raw(3);
+  const sendingFacility = p.info?.sendingFacility ?? p.msg.msh.raw(4);
+  if (!isStorableMessageKey(sendingApplication, sendingFacility, controlId)) return null;
+  return { sendingApplication, sendingFacility, controlId, payloadSha256: p.sha };
+}
+
+/** Longest sender-derived text we put in a log column that is no key (type, error text). */
+const STORED_TEXT_MAX_CHARS = 1000;
+
+/** Sender-derived text for a text column: PostgreSQL refuses NUL in text, and no column needs a megabyte. */
+function storableText(value: string): string {
+  const clean = value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+  return clean.length > STORED_TEXT_MAX_CHARS ? clean.slice(0, STORED_TEXT_MAX_CHARS) : clean;
 }
 
 interface Prepared {
@@ -90,13 +103,18 @@ export class Hl7InboundService {
   private prepare(raw: Buffer, text: string, charset: string | null): Prepared {
     const sha = createHash('sha256').update(raw).digest();
     let msg: Hl7Message;
+    let refused: Hl7InputError | undefined;
     try {
-      msg = parseHl7(text);
+      msg = parseHl7(text, { limits: this.options.limits });
     } catch (e) {
-      return { raw, sha, charset, rejection: toHl7Error(e) };
+      if (!(e instanceof Hl7InputError)) return { raw, sha, charset, rejection: toHl7Error(e) };
+      // Over a cap or holding a NUL: answered AE from its header, stored, and not applied.
+      msg = e.header;
+      refused = e;
     }
+    let info: MshInfo;
     try {
-      const info = validateMsh(msg, {
+      info = validateMsh(msg, {
         supportedVersions: SUPPORTED_HL7_VERSIONS,
         processingIds: this.options.processingIds,
         handledTypes: (type) => {
@@ -105,10 +123,15 @@ export class Hl7InboundService {
           return route === 'unsupported-type' || route === 'unsupported-event' ? route : 'handled';
         },
       });
-      return { raw, sha, charset, msg, info };
     } catch (e) {
-      return { raw, sha, charset, msg, rejection: toHl7Error(e) };
+      return { raw, sha, charset, msg, rejection: toHl7Error(e) }; // header problems: AR, whatever else is wrong
     }
+    try {
+      checkMessageKey(msg, info.version);
+    } catch (e) {
+      return { raw, sha, charset, msg, info, rejection: toHl7Error(e) };
+    }
+    return refused ? { raw, sha, charset, msg, info, rejection: toHl7Error(refused, { version: info.version }) } : { raw, sha, charset, msg, info };
   }
 
   private async handleOne(p: Prepared, ctx: InboundContext): Promise<Buffer> {
@@ -147,7 +170,7 @@ export class Hl7InboundService {
       } catch (e) {
         if (e instanceof MessageAlreadyStored) return this.storedAck(key!);
         if (!(e instanceof DomainError)) throw e;
-        error = toHl7Error(e);
+        error = toHl7Error(e, { version: p.info?.version });
       }
     }
     try {
@@ -161,9 +184,9 @@ export class Hl7InboundService {
   private async store(tx: TransactionContext, p: Prepared, ctx: InboundContext, id: string, key: MessageKey | null, error?: Hl7Error): Promise<Answer> {
     const ack = this.ackBytes(p, error);
     await tx.messages.insert({
-      id, peer: ctx.peer, sendingApplication: key?.sendingApplication ?? '', sendingFacility: key?.sendingFacility ?? '', controlId: key?.controlId ?? null,
-      messageType: p.info?.type ?? p.msg?.type ?? null, version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
-      ack: { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error?.userMessage ?? null },
+      id, peer: ctx.peer, sendingApplication: key?.sendingApplication ?? storableText(p.msg?.msh.raw(3) ?? ''), sendingFacility: key?.sendingFacility ?? storableText(p.msg?.msh.raw(4) ?? ''),
+      controlId: key?.controlId ?? null, messageType: p.info?.type ?? (p.msg ? storableText(p.msg.type) : null), version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
+      ack: { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error ? storableText(error.userMessage) : null },
     });
     return ack;
   }
@@ -185,7 +208,9 @@ export class Hl7InboundService {
   private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string): Promise<void> {
     const source: ChangeSource = { kind: 'hl7', ref: messageRef };
     const route = routeOf(info.messageCode, info.triggerEvent, this.options.unhandledAdt);
-    const mapOptions = { localIssuer: this.options.localIssuer, stationAeByModality: this.options.stationAeByModality };
+    const onTruncated = (t: TruncatedText) =>
+      this.log.warn({ event: 'hl7.value-truncated', controlId: info.controlId, messageRef, attribute: t.attribute, vr: t.vr, max: t.max }, 'text cut to its DICOM maximum');
+    const mapOptions = { localIssuer: this.options.localIssuer, stationAeByModality: this.options.stationAeByModality, onTruncated };
     if (route === 'order') {
       await this.orders.apply(tx.workflow, toPlaceOrdersCommand(msg, mapOptions), source);
       return;
@@ -231,7 +256,7 @@ export class Hl7InboundService {
     const parts: Buffer[] = [];
     let messages: string[];
     try {
-      messages = splitBatch(text);
+      messages = splitBatch(text, this.options.limits);
     } catch (e) {
       return this.unparseable(Buffer.from(text, 'utf8'), ctx, toHl7Error(e));
     }
@@ -262,12 +287,17 @@ function encodeAck(text: string, charset: string | null): Buffer {
   }
 }
 
-/** Where the first MSH of a batch starts; 0 for a plain message. */
+const MSH_AFTER_LINE_END = [Buffer.from('\rMSH', 'latin1'), Buffer.from('\nMSH', 'latin1')];
+
+/**
+ * Where the first MSH of a batch starts; 0 for a plain message. indexOf, not /[\r\n]+MSH/: that
+ * regex rescans every run of line ends from each of its characters (quadratic on hostile input).
+ */
 function batchBodyOffset(raw: Buffer): number {
   const head = raw.subarray(0, 3).toString('latin1');
   if (head !== 'FHS' && head !== 'BHS') return 0;
-  const match = /[\r\n]+MSH/.exec(raw.toString('latin1'));
-  return match ? match.index + match[0].length - 3 : 0;
+  const found = MSH_AFTER_LINE_END.map((needle) => raw.indexOf(needle)).filter((at) => at >= 0);
+  return found.length > 0 ? Math.min(...found) + 1 : 0;
 }
 
 /** A message we cannot even decode: not HL7 at all, or a charset we cannot read. */

@@ -1,6 +1,7 @@
 import { ChangePatientIdCommand, MergePatientsCommand, PatientDemographics, VisitInput } from '@radflow/domain';
 import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
+import { boundPatientTexts, boundVisitTexts, ignoreTruncation, OnTruncated } from './dicom-text-bounds';
 import { requiredFieldMissing, unsupportedMessage } from './mapping.errors';
 import { PatientMappingOptions, requirePid, toPatientDemographics, toPriorIdentifier, toVisitInput } from './patient.mapper';
 
@@ -46,6 +47,21 @@ export const ADT_EVENT_TABLE: Readonly<Record<string, AdtEventRule>> = {
 
 /** ADT → the command for the domain. Throws DomainError for what the message itself gets wrong. */
 export function toAdtCommand(msg: Hl7Message, options: AdtMappingOptions = {}): AdtCommand {
+  const cmd = readAdtCommand(msg, options);
+  boundAdtTexts(cmd, options.onTruncated ?? ignoreTruncation);
+  return cmd;
+}
+
+/** Descriptive texts of every patient and visit the command carries, cut to their DICOM maximum. */
+function boundAdtTexts(cmd: AdtCommand, report: OnTruncated): void {
+  if (cmd.kind === 'upsert-patient' || cmd.kind === 'update-visit') {
+    boundPatientTexts(cmd.patient, report);
+    boundVisitTexts(cmd.visit, report);
+  } else if (cmd.kind === 'merge') for (const pair of cmd.pairs) boundPatientTexts(pair.surviving, report);
+  else if (cmd.kind === 'change-id') for (const pair of cmd.pairs) boundPatientTexts(pair.demographics, report);
+}
+
+function readAdtCommand(msg: Hl7Message, options: AdtMappingOptions): AdtCommand {
   if (msg.msh.text(9, 1)?.toUpperCase() !== 'ADT') {
     throw unsupportedMessage('message type for ADT', { segment: 'MSH', sequence: 1, field: 9 });
   }

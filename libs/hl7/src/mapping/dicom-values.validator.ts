@@ -1,5 +1,5 @@
 import { ErrorLocation } from '@radflow/domain';
-import { invalidValue } from './mapping.errors';
+import { invalidValue, valueTooLong } from './mapping.errors';
 
 /**
  * Modality (0008,0060) defined terms, PS3.3 C.7.3.1.1.1. A modality filters on this value, so an
@@ -22,23 +22,72 @@ const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
 /** The character set of the structural DICOM strings; backslash would split the value in two. */
 const NO_DELIMITER_OR_CONTROL = /^[^\\\u0000-\u001f\u007f]*$/;
 
+/**
+ * Keys and codes: what things are found and matched by, so a cut value would name something
+ * else. Each is refused past its DICOM maximum (PS3.5 §6.2), at the field it came from.
+ * Descriptive texts are cut instead (dicom-text-bounds.ts).
+ */
+export const KEY_BOUNDS = {
+  /** SH: Accession Number, Requested Procedure ID, SPS ID (hl7-orders-to-mwl.md §7). */
+  shortKey: 16,
+  /** UI: Study Instance UID. */
+  uid: 64,
+  /** AE: Scheduled Station AE Title. */
+  aeTitle: 16,
+  /** Scheduled Station AE Title is multi-valued; the values are one index key together. */
+  aeTitlesPerStep: 16,
+  /** LO: Patient ID, Issuer of Patient ID, Placer/Filler Order Number, Admission ID, Local Namespace Entity ID. */
+  longKey: 64,
+  /** Universal Entity ID (UT in DICOM): an OID or URI naming an issuer; 64 holds any OID that is also a UID. */
+  universalId: 64,
+  /** CS: Universal Entity ID Type, Identifier Type Code. */
+  codeString: 16,
+  /** Code Value: SH, but PS3.3 puts longer ones in Long Code Value (LO): the codes we take fit one of the two. */
+  codeValue: 64,
+  /** SH: Coding Scheme Designator. */
+  codingScheme: 16,
+} as const;
+
 /** SH (Accession Number, Requested Procedure ID, SPS ID): at most 16 characters (hl7-orders-to-mwl.md §7). */
 export function checkShortString(value: string, what: string, location: ErrorLocation): string {
-  if ([...value].length > 16 || !NO_DELIMITER_OR_CONTROL.test(value)) throw invalidValue(what, location);
-  return value;
+  if (!NO_DELIMITER_OR_CONTROL.test(value)) throw invalidValue(what, location);
+  return checkMaxChars(value, KEY_BOUNDS.shortKey, what, location);
 }
 
 /** UI (Study Instance UID): at most 64 characters and the PS3.5 §9.1 grammar. */
 export function checkUid(value: string, what: string, location: ErrorLocation): string {
-  if (value.length > 64 || !UID.test(value)) throw invalidValue(what, location);
+  if (value.length > KEY_BOUNDS.uid) throw valueTooLong(what, location);
+  if (!UID.test(value)) throw invalidValue(what, location);
   return value;
 }
 
 /** AE (Scheduled Station AE Title): 1 to 16 characters, no backslash or control characters; edge spaces are padding. */
 export function checkAeTitle(value: string, what: string, location: ErrorLocation): string {
   const ae = value.trim();
-  if (ae.length === 0 || ae.length > 16 || !NO_DELIMITER_OR_CONTROL.test(ae)) throw invalidValue(what, location);
-  return ae;
+  if (ae.length === 0 || !NO_DELIMITER_OR_CONTROL.test(ae)) throw invalidValue(what, location);
+  return checkMaxChars(ae, KEY_BOUNDS.aeTitle, what, location);
+}
+
+/** The station AE titles of one step are one index key: a bounded number of them. */
+export function checkAeTitleCount(aes: readonly string[], location: ErrorLocation): void {
+  if (new Set(aes).size > KEY_BOUNDS.aeTitlesPerStep) throw valueTooLong('station AE titles', location);
+}
+
+/** At most `max` characters (code points, as DICOM counts them), else VALUE_TOO_LONG at `location`. */
+export function checkMaxChars(value: string, max: number, what: string, location: ErrorLocation): string {
+  if (value.length > max && countChars(value, max + 1) > max) throw valueTooLong(what, location);
+  return value;
+}
+
+/** Code points in value, counting no further than `stop`: cheap on a huge value. */
+function countChars(value: string, stop: number): number {
+  let chars = 0;
+  for (let i = 0; i < value.length && chars < stop; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) i++;
+    chars++;
+  }
+  return chars;
 }
 
 /** CS values are upper case; a sender writing `ct` means CT. */

@@ -1,5 +1,7 @@
 import { CodedEntry, FieldUpdate, IssuerRef, PatientIdentifier } from '@radflow/domain';
+import { ErrorLocation } from '@radflow/domain';
 import { Hl7Segment, Hl7Value } from '../parser/hl7-segment';
+import { checkMaxChars, KEY_BOUNDS } from './dicom-values.validator';
 
 /**
  * HL7 data types → domain values. Every reader keeps the HL7 update semantics (hl7-inbound.md §4):
@@ -14,12 +16,14 @@ export function firstOf(...values: Hl7Value[]): FieldUpdate<string> {
 
 /** CX (PID-3, MRG-1 …): ID ^ check digit ^ scheme ^ authority (HD: namespace & universal ID & type) ^ type code. */
 export function toPatientIdentifier(seg: Hl7Segment, field: number, rep = 0): PatientIdentifier | undefined {
-  const id = seg.text(field, 1, 1, rep);
+  const key = (component: number, subcomponent: number, max: number, what: string) =>
+    bounded(seg.text(field, component, subcomponent, rep), max, what, at(seg, field, component));
+  const id = key(1, 1, KEY_BOUNDS.longKey, 'patient identifier');
   if (id === undefined) return undefined;
-  const pid: PatientIdentifier = { id, issuer: seg.text(field, 4, 1, rep) ?? '' };
-  const universalId = seg.text(field, 4, 2, rep);
-  const universalIdType = seg.text(field, 4, 3, rep);
-  const typeCode = seg.text(field, 5, 1, rep);
+  const pid: PatientIdentifier = { id, issuer: key(4, 1, KEY_BOUNDS.longKey, 'issuer of patient identifier') ?? '' };
+  const universalId = key(4, 2, KEY_BOUNDS.universalId, 'issuer universal ID');
+  const universalIdType = key(4, 3, KEY_BOUNDS.codeString, 'issuer universal ID type');
+  const typeCode = key(5, 1, KEY_BOUNDS.codeString, 'identifier type code');
   if (universalId !== undefined) pid.universalId = universalId;
   if (universalIdType !== undefined) pid.universalIdType = universalIdType;
   if (typeCode !== undefined) pid.typeCode = typeCode;
@@ -38,12 +42,14 @@ export function toPatientIdentifiers(seg: Hl7Segment, field: number): PatientIde
 
 /** EI (ORC-2, ORC-3, IPC-1): entity ID ^ namespace ID ^ universal ID ^ universal ID type. */
 export function toEntityIdentifier(seg: Hl7Segment, field: number, rep = 0): { id: string; issuer?: IssuerRef } | undefined {
-  const id = seg.text(field, 1, 1, rep);
+  const key = (component: number, max: number, what: string) => bounded(seg.text(field, component, 1, rep), max, what, at(seg, field, component));
+  // The ID's own bound is the caller's: an accession is SH (16), an order number LO (64).
+  const id = key(1, KEY_BOUNDS.longKey, 'entity identifier');
   if (id === undefined) return undefined;
   const issuer: IssuerRef = {};
-  const namespaceId = seg.text(field, 2, 1, rep);
-  const universalId = seg.text(field, 3, 1, rep);
-  const universalIdType = seg.text(field, 4, 1, rep);
+  const namespaceId = key(2, KEY_BOUNDS.longKey, 'issuer namespace ID');
+  const universalId = key(3, KEY_BOUNDS.universalId, 'issuer universal ID');
+  const universalIdType = key(4, KEY_BOUNDS.codeString, 'issuer universal ID type');
   if (namespaceId !== undefined) issuer.namespaceId = namespaceId;
   if (universalId !== undefined) issuer.universalId = universalId;
   if (universalIdType !== undefined) issuer.universalIdType = universalIdType;
@@ -55,11 +61,11 @@ export function toEntityIdentifier(seg: Hl7Segment, field: number, rep = 0): { i
  * `first` shifts to the alternate triplet (OBR-4.4/.5/.6 is `first = 4`).
  */
 export function toCodedEntry(seg: Hl7Segment, field: number, rep = 0, first = 1): CodedEntry | undefined {
-  const value = seg.text(field, first, 1, rep);
+  const value = bounded(seg.text(field, first, 1, rep), KEY_BOUNDS.codeValue, 'code value', at(seg, field, first));
   if (value === undefined) return undefined;
   const entry: CodedEntry = { value };
-  const meaning = seg.text(field, first + 1, 1, rep);
-  const scheme = seg.text(field, first + 2, 1, rep);
+  const meaning = seg.text(field, first + 1, 1, rep); // descriptive: cut later, not refused
+  const scheme = bounded(seg.text(field, first + 2, 1, rep), KEY_BOUNDS.codingScheme, 'coding scheme', at(seg, field, first + 2));
   if (meaning !== undefined) entry.meaning = meaning;
   if (scheme !== undefined) entry.scheme = scheme;
   return entry;
@@ -106,4 +112,13 @@ export function toPhoneNumber(seg: Hl7Segment, field: number): FieldUpdate<strin
   if (formatted !== undefined) return formatted;
   const parts = [6, 7].map((c) => seg.text(field, c)).filter((p): p is string => p !== undefined);
   return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** The segment's own field location: segments know their sequence number. */
+export function at(seg: Hl7Segment, field: number, component?: number): ErrorLocation {
+  return component === undefined ? { segment: seg.name, sequence: seg.sequence, field } : { segment: seg.name, sequence: seg.sequence, field, component };
+}
+
+function bounded(value: string | undefined, max: number, what: string, location: ErrorLocation): string | undefined {
+  return value === undefined ? undefined : checkMaxChars(value, max, what, location);
 }

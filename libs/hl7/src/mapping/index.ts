@@ -20,4 +20,6 @@ export {
 } from './hl7-types.mapper';
 export { parseHl7Timestamp, toTimestamp } from './hl7-timestamp.mapper';
 export type { Hl7Timestamp } from './hl7-timestamp.mapper';
-export { MODALITY_DEFINED_TERMS, checkShortString, checkUid, checkAeTitle, checkModality } from './dicom-values.validator';
+export { MODALITY_DEFINED_TERMS, KEY_BOUNDS, checkShortString, checkUid, checkAeTitle, checkModality, checkMaxChars } from './dicom-values.validator';
+export { DESCRIPTIVE_TEXT_BOUNDS, truncateChars } from './dicom-text-bounds';
+export type { TruncatedText, OnTruncated, TextBound } from './dicom-text-bounds';

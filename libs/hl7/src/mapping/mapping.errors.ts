@@ -19,6 +19,10 @@ export function invalidValue(what: string, location: ErrorLocation): DomainError
   return new DomainError(DomainErrorCode.InvalidValue, `invalid ${what}`, location);
 }
 
+export function valueTooLong(what: string, location: ErrorLocation): DomainError {
+  return new DomainError(DomainErrorCode.ValueTooLong, `${what} too long`, location);
+}
+
 export function unsupportedMessage(what: string, location: ErrorLocation): DomainError {
   return new DomainError(DomainErrorCode.UnsupportedMessage, `unsupported ${what}`, location);
 }

@@ -1,6 +1,8 @@
-import { OrderGroupCommand, PlaceOrdersCommand, ProcedureStepInput, RequestedProcedureInput } from '@radflow/domain';
+import { CodedEntry, OrderGroupCommand, PlaceOrdersCommand, ProcedureStepInput, RequestedProcedureInput } from '@radflow/domain';
 import { Hl7Message } from '../parser/hl7-message';
 import { firstOf, toCodedEntry, toEntityIdentifier, toPhoneNumber } from './hl7-types.mapper';
+import { checkAeTitleCount } from './dicom-values.validator';
+import { boundOrderTexts, ignoreTruncation } from './dicom-text-bounds';
 import { invalidValue, locate, requiredFieldMissing, unsupportedMessage } from './mapping.errors';
 import { notesText, omiProcedureRow, ormProcedureRow, ProcedureMappingOptions, ProcedureRow } from './order-procedure.mapper';
 import { OrcSegmentGroup, splitOrcGroups } from './order-segments';
@@ -28,18 +30,19 @@ export function toPlaceOrdersCommand(msg: Hl7Message, options: OrderMappingOptio
   if (orcGroups.length === 0) throw requiredFieldMissing('ORC segment', { segment: 'ORC' });
 
   const commands = new Map<string, OrderGroupCommand>();
+  const rows = new RowIndex();
   for (const group of orcGroups) {
     const header = toGroupHeader(msg, group);
     const sequence = msg.sequenceOf(group.orc);
-    const rows =
+    const groupRows =
       style === 'OMI'
         ? group.ipcs.map((ipc) => omiProcedureRow(msg, group, ipc, options))
         : group.obrs.map((slice) => ormProcedureRow(msg, group, slice, options));
     const isNew = header.control.toUpperCase() === 'NW';
     const detail = style === 'OMI' ? 'IPC' : 'OBR';
-    if (isNew && rows.length === 0) throw requiredFieldMissing(`${detail} segment`, { segment: detail });
-    if (rows.length === 0) commands.set(`#${sequence}`, { ...header, procedures: [] });
-    for (const row of rows) {
+    if (isNew && groupRows.length === 0) throw requiredFieldMissing(`${detail} segment`, { segment: detail });
+    if (groupRows.length === 0) commands.set(`#${sequence}`, { ...header, procedures: [] });
+    for (const row of groupRows) {
       if (isNew && row.accessionNumber === undefined) throw requiredFieldMissing('accession number', row.accessionLocation);
       // Rows without an accession stay in their own ORC group: the domain finds them by ORC-2.
       const key = [header.control, header.orderStatus ?? '', row.accessionNumber ?? `#${sequence}`].join('\u0000');
@@ -50,18 +53,20 @@ export function toPlaceOrdersCommand(msg: Hl7Message, options: OrderMappingOptio
         if (row.accessionIssuer) command.accessionIssuer = row.accessionIssuer;
         commands.set(key, command);
       }
-      addRow(command.procedures, row);
+      rows.add(command, row);
     }
   }
 
   const messageTime = toMessageTime(msg);
-  return {
+  const cmd: PlaceOrdersCommand = {
     patient: toPatientDemographics(msg, pid, options),
     visit: toVisitInput(msg.segment('PV1'), pid, msg.all('AL1')),
     groups: [...commands.values()],
     sendingApplication: msg.msh.text(3) ?? '',
     ...(messageTime ? { messageTime } : {}),
   };
+  boundOrderTexts(cmd, options.onTruncated ?? ignoreTruncation);
+  return cmd;
 }
 
 function orderStyle(msg: Hl7Message): 'ORM' | 'OMI' {
@@ -105,37 +110,75 @@ function toGroupHeader(msg: Hl7Message, group: OrcSegmentGroup): Omit<OrderGroup
   return header;
 }
 
-/** Adds one row: same RP ID → same requested procedure; same SPS ID → same step (§5). */
-function addRow(procedures: RequestedProcedureInput[], row: ProcedureRow): void {
-  const incoming = row.procedure;
-  const rpId = incoming.requestedProcedureId;
-  const procedure = rpId !== undefined ? procedures.find((p) => p.requestedProcedureId === rpId) : undefined;
-  if (!procedure) {
-    procedures.push(incoming);
-    return;
-  }
-  if (incoming.studyInstanceUid !== undefined) {
-    if (procedure.studyInstanceUid === undefined) procedure.studyInstanceUid = incoming.studyInstanceUid;
-    else if (procedure.studyInstanceUid !== incoming.studyInstanceUid) {
-      throw invalidValue('study instance UID (two for one requested procedure ID)', row.uidLocation);
+/**
+ * Adds rows to commands: same RP ID → same requested procedure; same SPS ID → same step (§5).
+ * Lookups go through maps, not list scans: a message may carry thousands of rows.
+ */
+class RowIndex {
+  private readonly procedures = new WeakMap<OrderGroupCommand, Map<string, ProcedureEntry>>();
+
+  add(command: OrderGroupCommand, row: ProcedureRow): void {
+    const incoming = row.procedure;
+    const rpId = incoming.requestedProcedureId;
+    const byRpId = this.procedures.get(command) ?? new Map<string, ProcedureEntry>();
+    this.procedures.set(command, byRpId);
+    const entry = rpId !== undefined ? byRpId.get(rpId) : undefined;
+    if (!entry) {
+      command.procedures.push(incoming);
+      const added = new ProcedureEntry(incoming);
+      if (rpId !== undefined) byRpId.set(rpId, added);
+      return;
     }
+    const procedure = entry.procedure;
+    if (incoming.studyInstanceUid !== undefined) {
+      if (procedure.studyInstanceUid === undefined) procedure.studyInstanceUid = incoming.studyInstanceUid;
+      else if (procedure.studyInstanceUid !== incoming.studyInstanceUid) {
+        throw invalidValue('study instance UID (two for one requested procedure ID)', row.uidLocation);
+      }
+    }
+    for (const step of incoming.steps) entry.addStep(step);
   }
-  for (const step of incoming.steps) {
-    const spsId = step.spsId;
-    const existing = spsId !== undefined ? procedure.steps.find((s) => s.spsId === spsId) : undefined;
-    if (existing) mergeStep(existing, step);
-    else procedure.steps.push(step);
+}
+
+/** One requested procedure being assembled, with its steps by SPS ID. */
+class ProcedureEntry {
+  private readonly steps = new Map<string, StepEntry>();
+
+  constructor(readonly procedure: RequestedProcedureInput) {
+    for (const step of procedure.steps) if (step.spsId !== undefined) this.steps.set(step.spsId, new StepEntry(step));
+  }
+
+  addStep(step: ProcedureStepInput): void {
+    const existing = step.spsId !== undefined ? this.steps.get(step.spsId) : undefined;
+    if (existing) return existing.merge(step);
+    this.procedure.steps.push(step);
+    if (step.spsId !== undefined) this.steps.set(step.spsId, new StepEntry(step));
   }
 }
 
 /** The first row's values win; protocol codes and station AE titles accumulate without repeats. */
-function mergeStep(into: ProcedureStepInput, from: ProcedureStepInput): void {
-  const codes = [...(into.protocolCodes ?? [])];
-  for (const code of from.protocolCodes ?? []) {
-    if (!codes.some((c) => c.value === code.value && c.scheme === code.scheme)) codes.push(code);
+class StepEntry {
+  private readonly codeKeys: Set<string>;
+
+  constructor(private readonly step: ProcedureStepInput) {
+    this.codeKeys = new Set((step.protocolCodes ?? []).map(codeKey));
   }
-  into.protocolCodes = codes;
-  if (from.stationAeTitles && from.stationAeTitles.length > 0) {
-    into.stationAeTitles = [...new Set([...(into.stationAeTitles ?? []), ...from.stationAeTitles])];
+
+  merge(from: ProcedureStepInput): void {
+    const codes = (this.step.protocolCodes ??= []);
+    for (const code of from.protocolCodes ?? []) {
+      const key = codeKey(code);
+      if (this.codeKeys.has(key)) continue;
+      this.codeKeys.add(key);
+      codes.push(code);
+    }
+    if (from.stationAeTitles && from.stationAeTitles.length > 0) {
+      this.step.stationAeTitles = [...new Set([...(this.step.stationAeTitles ?? []), ...from.stationAeTitles])];
+      if (from.source) checkAeTitleCount(this.step.stationAeTitles, from.source);
+    }
   }
+}
+
+function codeKey(code: CodedEntry): string {
+  return code.scheme === undefined ? code.value : `${code.value}\u0000${code.scheme}`;
 }

@@ -1,7 +1,7 @@
 import { ErrorLocation, FieldUpdate, IssuerRef, ProcedureStepInput, RequestedProcedureInput } from '@radflow/domain';
 import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
-import { checkAeTitle, checkModality, checkShortString, checkUid } from './dicom-values.validator';
+import { checkAeTitle, checkAeTitleCount, checkModality, checkShortString, checkUid } from './dicom-values.validator';
 import { firstOf, toCodedEntries, toCodedEntry, toEntityIdentifier } from './hl7-types.mapper';
 import { locate } from './mapping.errors';
 import { ObrSlice, OrcSegmentGroup } from './order-segments';
@@ -156,6 +156,7 @@ function ipcStationAes(msg: Hl7Message, ipc: Hl7Segment): FieldUpdate<string[]> 
     .map((_, rep) => ipc.text(9, 1, 1, rep))
     .filter((ae): ae is string => ae !== undefined)
     .map((ae) => checkAeTitle(ae, 'station AE title (IPC-9)', locate(msg, ipc, 9)));
+  checkAeTitleCount(aes, locate(msg, ipc, 9));
   return aes.length > 0 ? aes : undefined;
 }
 

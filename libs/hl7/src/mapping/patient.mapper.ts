@@ -2,13 +2,17 @@ import { FieldUpdate, PatientDemographics, PatientIdentifier, VisitInput } from 
 import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
 import { toTimestamp } from './hl7-timestamp.mapper';
-import { firstOf, toDicomSex, toLocation, toPatientIdentifier, toPatientIdentifiers } from './hl7-types.mapper';
+import { OnTruncated } from './dicom-text-bounds';
+import { checkMaxChars, KEY_BOUNDS } from './dicom-values.validator';
+import { at, firstOf, toDicomSex, toLocation, toPatientIdentifier, toPatientIdentifiers } from './hl7-types.mapper';
 import { locate, requiredFieldMissing } from './mapping.errors';
 import { xcnToPersonName, xpnToPersonName, xpnToPersonNameGroups } from './xpn.mapper';
 
 export interface PatientMappingOptions {
   /** CX.4.1 namespace of our own patient ID domain; picks the PID-3 / MRG-1 repetition to key on. */
   localIssuer?: string;
+  /** Told of each descriptive text cut to its DICOM maximum (dicom-text-bounds.ts), for a warning. */
+  onTruncated?: OnTruncated;
 }
 
 /** PID → patient, per hl7-orders-to-mwl.md §2.1 and hl7-inbound.md §8.1. */
@@ -60,12 +64,21 @@ export function toPriorIdentifier(msg: Hl7Message, mrg: Hl7Segment, options: Pat
  */
 export function toVisitInput(pv1: Hl7Segment | undefined, pid: Hl7Segment | undefined, al1s: Hl7Segment[]): VisitInput {
   return {
-    admissionId: firstOf(pv1?.get(19, 1), pid?.get(18, 1)),
+    admissionId: toAdmissionId(pv1, pid),
     currentPatientLocation: pv1 ? toLocation(pv1, 3) : undefined,
     referringPhysician: pv1 ? xcnToPersonName(pv1, 8) : undefined,
     pregnancyStatus: pv1 ? toPregnancyStatus(pv1) : undefined,
     allergies: toAllergies(al1s),
   };
+}
+
+/** PV1-19.1, else PID-18.1: a key (LO), refused rather than cut when too long. */
+function toAdmissionId(pv1: Hl7Segment | undefined, pid: Hl7Segment | undefined): FieldUpdate<string> {
+  const fromVisit = pv1?.get(19, 1);
+  const id = firstOf(fromVisit, pid?.get(18, 1));
+  if (typeof id !== 'string') return id;
+  const source = typeof fromVisit === 'string' ? at(pv1!, 19) : at(pid!, 18);
+  return checkMaxChars(id, KEY_BOUNDS.longKey, 'admission ID', source);
 }
 
 function toPregnancyStatus(pv1: Hl7Segment): FieldUpdate<number> {

@@ -1,1 +1,2 @@
 export * from './msh-validator';
+export * from './message-key';

@@ -13,24 +13,17 @@ const latin1Hex: HexDecoder = (bytes) => bytes.toString('latin1');
 export function unescapeValue(value: string, d: Delimiters, decodeHex: HexDecoder = latin1Hex): string {
   const esc = d.escape;
   if (!esc || value.indexOf(esc) < 0) return value;
-  let out = '';
-  let i = 0;
-  while (i < value.length) {
-    const ch = value[i];
-    if (ch !== esc) {
-      out += ch;
-      i++;
-      continue;
-    }
-    const end = value.indexOf(esc, i + 1);
-    if (end < 0) {
-      out += value.slice(i); // a lone escape character is kept as sent
-      break;
-    }
-    out += expand(value.slice(i + 1, end), d, decodeHex);
-    i = end + 1;
+  // Slices between escapes, joined once: linear in the value whatever its escapes.
+  const parts: string[] = [];
+  let from = 0;
+  for (let start = value.indexOf(esc); start >= 0; start = value.indexOf(esc, from)) {
+    const end = value.indexOf(esc, start + 1);
+    if (end < 0) break; // a lone escape character is kept as sent
+    parts.push(value.slice(from, start), expand(value.slice(start + 1, end), d, decodeHex));
+    from = end + 1;
   }
-  return out;
+  parts.push(value.slice(from));
+  return parts.join('');
 }
 
 function expand(seq: string, d: Delimiters, decodeHex: HexDecoder): string {

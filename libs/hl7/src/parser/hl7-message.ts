@@ -23,12 +23,7 @@ export class Hl7Message {
 
   /** 1-based sequence number of a segment among segments of the same name (for ERR locations). */
   sequenceOf(segment: Hl7Segment): number {
-    let n = 0;
-    for (const s of this.segments) {
-      if (s.name === segment.name) n++;
-      if (s === segment) return n;
-    }
-    return 0;
+    return segment.sequence;
   }
 
   /** MSH-9.1 ^ MSH-9.2, e.g. ORM^O01. */

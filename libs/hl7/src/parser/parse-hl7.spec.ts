@@ -1,4 +1,5 @@
 import { parseHl7, splitBatch, isBatch, Hl7ParseError } from './parse-hl7';
+import { Hl7InputError, Hl7InputProblem } from './hl7-input.error';
 import { escapeValue, unescapeValue } from './escape';
 import { DEFAULT_DELIMITERS } from './delimiters';
 
@@ -99,5 +100,90 @@ describe('escapeValue', () => {
     const escaped = escapeValue(v, DEFAULT_DELIMITERS);
     expect(escaped).toBe('a\\F\\b\\S\\c\\T\\d\\R\\e\\E\\f');
     expect(unescapeValue(escaped, DEFAULT_DELIMITERS)).toBe(v);
+  });
+});
+
+describe('caps and hostile shapes', () => {
+  const LIMITS = { maxSegments: 50, maxRepetitions: 1_000, maxFieldChars: 1_048_576 };
+  const inputErrorOf = (text: string, limits = LIMITS): Hl7InputError => {
+    try {
+      parseHl7(text, { limits });
+    } catch (e) {
+      if (e instanceof Hl7InputError) return e;
+      throw e;
+    }
+    throw new Error('expected an Hl7InputError');
+  };
+
+  it('refuses 200,000 repetitions in PID-4 at PID^1^4, keeping the header for the ACK', () => {
+    const reps = Array.from({ length: 200_000 }, (_, i) => `A${i % 100}`).join('~');
+    const e = inputErrorOf(`${MSH}\rPID|||P1^^^HOSP|${reps}|DOE^JANE`);
+    expect(e.problem).toBe(Hl7InputProblem.TooManyRepetitions);
+    expect(e.location).toEqual({ segment: 'PID', sequence: 1, field: 4 });
+    expect(e.header.controlId).toBe('MSG0001');
+    expect(e.header.segments.map((s) => s.name)).toEqual(['MSH']);
+  });
+
+  it('takes exactly the cap of repetitions', () => {
+    const reps = Array.from({ length: 1_000 }, (_, i) => `ID${i}`).join('~');
+    expect(parseHl7(`${MSH}\rPID|||${reps}`, { limits: LIMITS }).segment('PID')!.repetitions(3)).toHaveLength(1_000);
+  });
+
+  it('refuses the segment past the cap, naming it and its sequence', () => {
+    const ntes = Array.from({ length: 60 }, (_, i) => `NTE|${i + 1}||note`);
+    const e = inputErrorOf([MSH, 'PID|||P1', ...ntes].join('\r'));
+    expect(e.problem).toBe(Hl7InputProblem.TooManySegments);
+    expect(e.location).toEqual({ segment: 'NTE', sequence: 49 });
+  });
+
+  it('refuses a field longer than the cap, and the cap counts the whole field', () => {
+    const e = inputErrorOf(`${MSH}\rPID|||P1||${'A'.repeat(300)}`, { ...LIMITS, maxFieldChars: 256 });
+    expect(e).toMatchObject({ problem: Hl7InputProblem.FieldTooLong, location: { segment: 'PID', sequence: 1, field: 5 } });
+  });
+
+  it.each([
+    ['a NUL byte', 'DOE\u0000^JANE'],
+    ['a \\X00\\ escape', 'DOE\\X00\\^JANE'],
+    ['a NUL among other hex bytes', 'DOE\\X414200\\^JANE'],
+  ])('refuses %s at the field', (_, name) => {
+    expect(inputErrorOf(`${MSH}\rPID|||P1||${name}`)).toMatchObject({ problem: Hl7InputProblem.NulCharacter, location: { segment: 'PID', sequence: 1, field: 5 } });
+  });
+
+  it.each([
+    ['hex without a 00 byte', 'O\\X27\\BRIEN'],
+    ['00 that is not a hex escape', '\\F\\X00 text'],
+    ['an escape split by a component', '\\X0^0\\'],
+  ])('takes %s', (_, value) => {
+    expect(() => parseHl7(`${MSH}\rPID|||P1||${value}`)).not.toThrow();
+  });
+
+  it('splits a field once however many repetitions and components are read', () => {
+    const reps = Array.from({ length: 1_000 }, (_, i) => `ID${i}^^^AUTH${i}&1.2.${i}&ISO^MR`).join('~');
+    const pid = parseHl7(`${MSH}\rPID|||${reps}`).segment('PID')!;
+    const split = jest.spyOn(String.prototype, 'split');
+    try {
+      for (let rep = 0; rep < 1_000; rep++) {
+        for (const [c, s] of [[1, 1], [4, 1], [4, 2], [4, 3], [5, 1]]) pid.get(3, c, s, rep);
+      }
+      // one split into repetitions; per repetition one into components and one per component read (1, 4, 5)
+      expect(split.mock.calls.length).toBe(1 + 1_000 * (1 + 3));
+    } finally {
+      split.mockRestore();
+    }
+  });
+
+  it('unescapes a long value with many escapes to the right text', () => {
+    const obr = parseHl7(`${MSH}\rOBR|1|||CT^${'a\\T\\'.repeat(50_000)}`).segment('OBR')!;
+    expect(obr.get(4, 2)).toBe('a&'.repeat(50_000));
+  });
+
+  it('trims trailing spaces only, also after a long run of inner spaces', () => {
+    const pid = parseHl7(`${MSH}\rPID|||P1||A${' '.repeat(100_000)}B   `).segment('PID')!;
+    expect(pid.get(5)).toBe(`A${' '.repeat(100_000)}B`);
+  });
+
+  it('refuses a batch with more segments than a message may have', () => {
+    const lines = ['BHS|^~\\&', ...Array.from({ length: 60 }, () => [MSH, 'PID|||1']).flat(), 'BTS|60'];
+    expect(() => splitBatch(lines.join('\r'), LIMITS)).toThrow(Hl7ParseError);
   });
 });
