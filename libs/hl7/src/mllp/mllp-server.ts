@@ -106,11 +106,13 @@ export class MllpServer {
 
   /** Evicts at most one idle connection per limit reached; returns why the socket must be refused, or null. */
   private makeRoomFor(socket: Socket): LimitReason | null {
-    const address = socket.remoteAddress ?? 'unknown';
-    const perPeer = this.options.maxConnectionsPerPeer ?? this.options.maxConnections;
-    const samePeer = [...this.connections].filter((c) => c.peerAddress === address);
-    if (samePeer.length >= perPeer && !this.evictLongestIdle(samePeer, 'max-connections-per-peer')) return 'max-connections-per-peer';
-    if (this.connections.size >= this.options.maxConnections && !this.evictLongestIdle([...this.connections], 'max-connections')) return 'max-connections';
+    const { maxConnectionsPerPeer: perPeer, maxConnections } = this.options;
+    if (perPeer !== undefined && perPeer < maxConnections) {
+      const address = socket.remoteAddress ?? 'unknown';
+      const samePeer = [...this.connections].filter((c) => c.peerAddress === address);
+      if (samePeer.length >= perPeer && !this.evictLongestIdle(samePeer, 'max-connections-per-peer')) return 'max-connections-per-peer';
+    }
+    if (this.connections.size >= maxConnections && !this.evictLongestIdle([...this.connections], 'max-connections')) return 'max-connections';
     return null;
   }
 
