@@ -204,7 +204,7 @@ describe('HL7 inbound over MLLP (e2e)', () => {
     expect(payload.indexOf(Buffer.from([0x1c, 0x0d]))).toBe(-1);
     const framed = Buffer.concat([Buffer.from([0x0b]), payload, Buffer.from([0x1c, 0x0d])]);
     const client = await MllpTestClient.open(radflow.hl7Port);
-    let first = Buffer.alloc(0);
+    let first: Buffer = Buffer.alloc(0);
     try {
       first = await client.sendFramed(framed);
       expect(first.indexOf(0x1c)).toBe(-1);

@@ -299,9 +299,18 @@ function charsetError(e: unknown): Hl7Error {
   return new Hl7Error({ ackCode: 'AR', errorCode: Hl7ErrorCode.TableValueNotFound, userMessage: 'character set not supported', location: { segment: 'MSH', sequence: 1, field: 18 } });
 }
 
+/**
+ * Worth another attempt on a fresh connection: a race with a concurrent copy (unique violation,
+ * serialization, deadlock) or a connection the server dropped under us (terminated backend, admin
+ * shutdown, link lost). Nothing of a failed attempt is committed; should a COMMIT have landed after
+ * all, the retry finds the stored message and answers with its ACK.
+ */
+const RETRYABLE_CODES = new Set(['23505', '40001', '40P01', '57P01', '57P02', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE']);
+
 function isRetryable(e: unknown): boolean {
   const code = (e as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (e as { code?: string })?.code;
-  return code === '23505' || code === '40001' || code === '40P01';
+  if (code !== undefined) return RETRYABLE_CODES.has(code);
+  return e instanceof Error && /Connection terminated|Client has encountered a connection error/.test(e.message);
 }
 
 function msSince(start: bigint): number {
