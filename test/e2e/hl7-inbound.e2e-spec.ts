@@ -3,7 +3,9 @@ import * as iconv from 'iconv-lite';
 import { adt, omiO23, ormO01, nextControlId } from '@radflow/testing';
 import { startRadflow, RadflowProcess } from '../support/radflow-process';
 import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
+import { parseHl7 } from '@radflow/hl7';
 import { mllpSend, parseAck, sendRaw } from '../support/hl7-peers';
+import { MllpTestClient } from '../support/mllp-test-client';
 
 // The whole inbound path of the built process: python3-hl7's mllp_send and raw sockets as the
 // RIS, real Postgres behind. One fixture per real-world quirk; synthetic patients only.
@@ -194,7 +196,52 @@ describe('HL7 inbound over MLLP (e2e)', () => {
     expect(ack.code).toBe('CA');
   });
 
+  it('answers a 0x1C inside MSH-10 with an ACK that frames and parses, and its resend with the same bytes', async () => {
+    const a = acc();
+    // A lone 0x1C followed by a letter is payload to the decoder (only 0x1C 0x0D / 0x1C 0x0B end a
+    // frame), so the server reads it inside MSH-10; frame() would refuse it, hence the hand framing.
+    const controlId = `FS\x1c${a}`.slice(0, 20);
+    const payload = Buffer.from(omi({ accession: a, controlId }), 'latin1');
+    expect(payload.indexOf(Buffer.from([0x1c, 0x0d]))).toBe(-1);
+    const framed = Buffer.concat([Buffer.from([0x0b]), payload, Buffer.from([0x1c, 0x0d])]);
+    const client = await MllpTestClient.open(radflow.hl7Port);
+    let first: Buffer = Buffer.alloc(0);
+    try {
+      first = await client.sendFramed(framed);
+      expect(first.indexOf(0x1c)).toBe(-1);
+      const ack = parseHl7(first.toString('latin1'));
+      expect(ack.segment('MSA')!.raw(1)).toBe('AA');
+      expect(ack.segment('MSA')!.text(2)).toBe(controlId); // \X1C\ in MSA-2 decodes back to the sender's id
+      const again = await client.sendFramed(framed);
+      expect(Buffer.compare(again, first)).toBe(0);
+    } finally {
+      client.close();
+    }
+    const stored = await q('SELECT ack FROM hl7_messages WHERE control_id = $1', [controlId]);
+    expect(stored).toHaveLength(1);
+    expect(Buffer.compare(stored[0].ack, first)).toBe(0); // stored as sent, so a resend gets a sendable ACK
+    expect(await q('SELECT 1 FROM imaging_orders WHERE accession_number = $1', [a])).toHaveLength(1);
+  });
+
   it('keeps the connection open after errors and stays healthy', async () => {
+    const client = await MllpTestClient.open(radflow.hl7Port);
+    const conversation: Array<[string, string | Buffer]> = [
+      ['AA', omi({ accession: acc(), controlId: 'KEEP1' })],
+      ['AR', omi({ accession: acc(), controlId: 'KEEP2' }).replace('OMI^O23^OMI_O23', 'SIU^S12^SIU_S12')],
+      ['AE', omi({ accession: acc(), controlId: 'KEEP3', orderControl: 'XO', orderStatus: 'SC' })],
+      ['AR', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'],
+      ['AA', omi({ accession: acc(), controlId: 'KEEP5' })],
+    ];
+    try {
+      for (const [i, [code, message]] of conversation.entries()) {
+        const ack = parseAck(await client.send(Buffer.isBuffer(message) ? message : Buffer.from(message, 'utf8')));
+        expect(ack.code).toBe(code);
+        expect(ack.controlId).toBe(i === 3 ? '' : `KEEP${i + 1}`); // not HL7: there is no MSH-10 to echo
+        expect(client.isOpen).toBe(true);
+      }
+    } finally {
+      client.close();
+    }
     expect((await fetch(`http://127.0.0.1:${radflow.httpPort}/health`)).status).toBe(200);
     expect(radflow.child.exitCode).toBeNull();
     // no patient data in logs: names, ids and the fixtures' birth date, though every message was logged

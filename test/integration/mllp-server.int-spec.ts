@@ -28,6 +28,13 @@ const msaOf = (ack: Buffer): string => {
   return `${code}:${id}`;
 };
 
+/** A promise a test opens by hand: a handler awaits it to stay "in progress" as long as the test needs. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
@@ -49,8 +56,9 @@ class RawClient {
     this.closed = once(socket, 'close').then(() => undefined);
   }
 
-  static async connect(port: number): Promise<RawClient> {
-    const socket = connect({ host: '127.0.0.1', port });
+  /** `localAddress` another loopback address (127.0.0.2 …) to act as another peer. */
+  static async connect(port: number, localAddress?: string): Promise<RawClient> {
+    const socket = connect({ host: '127.0.0.1', port, localAddress });
     await once(socket, 'connect');
     return new RawClient(socket);
   }
@@ -103,8 +111,8 @@ describe('MllpServer (real sockets)', () => {
     return server.address()!.port;
   }
 
-  async function client(port: number): Promise<RawClient> {
-    const c = await RawClient.connect(port);
+  async function client(port: number, localAddress?: string): Promise<RawClient> {
+    const c = await RawClient.connect(port, localAddress);
     clients.push(c);
     return c;
   }
@@ -247,7 +255,7 @@ describe('MllpServer (real sockets)', () => {
     expect(events('mllp.bytes-discarded')[0]).toMatchObject({ level: 'warn', obj: { bytes: 9 } });
   });
 
-  it('survives a handler that throws: no ACK for that frame, the next one is answered', async () => {
+  it('survives a handler that throws: that frame gets the fallback AR, the next one is answered', async () => {
     const port = await start({
       onMessage: async (payload) => {
         if (controlIdOf(payload) === 'BOOM') throw new Error('handler exploded');
@@ -257,9 +265,27 @@ describe('MllpServer (real sockets)', () => {
     const conn = await client(port);
     conn.send(hl7('BOOM'));
     conn.send(hl7('AFTER1'));
+    expect(msaOf(await conn.nextAck())).toBe('AR:'); // nothing echoed: built from our own text only
     expect(msaOf(await conn.nextAck())).toBe('AA:AFTER1');
     expect(conn.socket.destroyed).toBe(false);
     expect(events('mllp.handler-failed')).toHaveLength(1);
+  });
+
+  it('sends the fallback AR when the handler returns an ACK MLLP cannot frame, and says so in the log', async () => {
+    const port = await start({
+      onMessage: async (payload) => {
+        const id = controlIdOf(payload);
+        return id === 'FS1' ? Buffer.concat([ackFor('TEST^PATIENT'), Buffer.from([0x1c])]) : ackFor(id);
+      },
+    });
+    const conn = await client(port);
+    conn.send(hl7('FS1'));
+    const fallback = await conn.nextAck();
+    expect(msaOf(fallback)).toBe('AR:');
+    expect(fallback.toString('latin1')).toMatch(/^MSH\|\^~\\&\|RADFLOW\|/);
+    conn.send(hl7('FS2'));
+    expect(msaOf(await conn.nextAck())).toBe('AA:FS2');
+    expect(events('mllp.ack-invalid')).toHaveLength(1); // and afterEach checks it carries no payload
   });
 
   it('sends nothing when the handler returns null', async () => {
@@ -272,16 +298,19 @@ describe('MllpServer (real sockets)', () => {
   });
 
   it('closes an idle connection, but not while a message is being handled', async () => {
+    const release = gate();
     const port = await start({
       idleTimeoutMs: 150,
-      onMessage: async (payload) => (await sleep(500), ackFor(controlIdOf(payload))),
+      onMessage: async (payload) => (await release.opened, ackFor(controlIdOf(payload))),
     });
     const busy = await client(port);
     const idle = await client(port);
-    const started = Date.now();
     busy.send(hl7('LONG1'));
     await idle.closed;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    await sleep(300); // twice the idle timeout with the handler still running
+    expect(busy.socket.destroyed).toBe(false);
+    expect(events('mllp.idle-timeout')).toHaveLength(1);
+    release.open();
     expect(msaOf(await busy.nextAck())).toBe('AA:LONG1');
     await busy.closed; // idle again after the ACK
     expect(events('mllp.idle-timeout')).toHaveLength(2);
@@ -296,16 +325,66 @@ describe('MllpServer (real sockets)', () => {
     await conn.closed;
   });
 
-  it('refuses connections beyond maxConnections at once', async () => {
-    const port = await start({ maxConnections: 2 });
+  it('refuses connections beyond maxConnections when none is idle', async () => {
+    const release = gate();
+    const port = await start({ maxConnections: 2, onMessage: async (payload) => (await release.opened, ackFor(controlIdOf(payload))) });
     const [a, b] = [await client(port), await client(port)];
-    await waitFor(() => server!.stats().connectionsOpen === 2);
-    const c = await client(port);
-    await c.closed;
     a.send(hl7('A1'));
     b.send(hl7('B1'));
+    await waitFor(() => server!.stats().messagesReceived === 2);
+    const c = await client(port);
+    await c.closed;
+    release.open();
     expect([msaOf(await a.nextAck()), msaOf(await b.nextAck())]).toEqual(['AA:A1', 'AA:B1']);
-    expect(server!.stats()).toMatchObject({ connectionsTotal: 2, connectionsRejected: 1 });
+    expect(server!.stats()).toMatchObject({ connectionsTotal: 2, connectionsRejected: 1, connectionsEvicted: 0 });
+  });
+
+  it('lets a new sender in past 300 idle connections (limit 256) by evicting the longest-idle ones', async () => {
+    const port = await start({ maxConnections: 256 });
+    const idle: RawClient[] = [];
+    for (let i = 0; i < 300; i++) idle.push(await client(port));
+    await waitFor(() => idle.slice(0, 44).every((c) => c.socket.destroyed) && server!.stats().connectionsOpen === 256);
+    // The oldest went first, in the order they were opened; the newest 256 are still there.
+    expect(events('mllp.connection-evicted')).toHaveLength(44);
+    expect(idle.slice(44).every((c) => !c.socket.destroyed)).toBe(true);
+    const sender = await client(port);
+    sender.send(hl7('NEW1'));
+    expect(msaOf(await sender.nextAck())).toBe('AA:NEW1');
+    expect(server!.stats()).toMatchObject({ connectionsOpen: 256, connectionsTotal: 301, connectionsEvicted: 45, connectionsRejected: 0 });
+    await idle[44].closed; // the longest idle then made room for the sender
+    expect(events('mllp.connection-evicted')[0]).toMatchObject({ level: 'warn', obj: { reason: 'max-connections', peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/) } });
+  });
+
+  it('evicts the longest-idle connection of the same peer at maxConnectionsPerPeer, never another peer\'s', async () => {
+    const port = await start({ maxConnections: 10, maxConnectionsPerPeer: 3 });
+    const other = await client(port, '127.0.0.2'); // the oldest of all, but another peer
+    const [a1, a2, a3] = [await client(port), await client(port), await client(port)];
+    a1.send(hl7('A1')); // a1 is now the most recently active: a2 is the longest idle of this peer
+    expect(msaOf(await a1.nextAck())).toBe('AA:A1');
+    const a4 = await client(port);
+    await a2.closed;
+    for (const [c, id] of [[a1, 'A1b'], [a3, 'A3'], [a4, 'A4'], [other, 'O1']] as const) {
+      c.send(hl7(id));
+      expect(msaOf(await c.nextAck())).toBe(`AA:${id}`);
+    }
+    expect(events('mllp.connection-evicted').map((e) => e.obj.reason)).toEqual(['max-connections-per-peer']);
+    expect(server!.stats()).toMatchObject({ connectionsOpen: 4, connectionsEvicted: 1, connectionsRejected: 0 });
+  });
+
+  it('never evicts a connection whose handler is running, even if it is the longest idle', async () => {
+    const release = gate();
+    const port = await start({ maxConnections: 2, onMessage: async (payload) => (controlIdOf(payload) === 'BUSY1' ? await release.opened : undefined, ackFor(controlIdOf(payload))) });
+    const busy = await client(port);
+    busy.send(hl7('BUSY1'));
+    await waitFor(() => server!.stats().messagesReceived === 1);
+    const idle = await client(port);
+    const newcomer = await client(port);
+    await idle.closed;
+    newcomer.send(hl7('NEW2'));
+    expect(msaOf(await newcomer.nextAck())).toBe('AA:NEW2');
+    release.open();
+    expect(msaOf(await busy.nextAck())).toBe('AA:BUSY1');
+    expect(server!.stats()).toMatchObject({ connectionsEvicted: 1, connectionsRejected: 0 });
   });
 
   it('close() waits for an in-flight handler and flushes its ACK', async () => {
@@ -331,15 +410,19 @@ describe('MllpServer (real sockets)', () => {
   });
 
   it('close() destroys connections whose handler outlives closeTimeoutMs', async () => {
-    const port = await start({ closeTimeoutMs: 100, onMessage: async () => (await sleep(1000), null) });
+    const release = gate();
+    let handlerDone = false;
+    const port = await start({ closeTimeoutMs: 100, onMessage: async () => (await release.opened, (handlerDone = true), null) });
     const conn = await client(port);
     conn.send(hl7('STUCK1'));
     await waitFor(() => server!.stats().messagesReceived === 1);
-    const t0 = Date.now();
     await server!.close();
-    expect(Date.now() - t0).toBeLessThan(900);
+    // close() returned while the handler was still stuck, and the connection is gone without an ACK.
+    expect(handlerDone).toBe(false);
     await conn.closed;
+    expect(conn.pendingAcks).toBe(0);
     expect(events('mllp.close-timeout')).toHaveLength(1);
+    release.open();
   });
 
   it('works with a third-party MLLP client (node-hl7-client 4)', async () => {

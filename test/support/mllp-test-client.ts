@@ -48,12 +48,20 @@ export class MllpTestClient {
 
   /** Sends one unframed payload and resolves with the unframed ACK payload. */
   send(payload: Buffer, timeoutMs = 15000): Promise<Buffer> {
+    return this.sendFramed(frame(payload), timeoutMs);
+  }
+
+  /**
+   * Sends bytes that are already framed, as written: for payloads frame() refuses, such as a lone
+   * 0x1C inside a field (the server's decoder ends a frame only on 0x1C 0x0D or 0x1C 0x0B).
+   */
+  sendFramed(framed: Buffer, timeoutMs = 15000): Promise<Buffer> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     if (this.pending) return Promise.reject(new Error('a message is already in flight'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.fail(new Error(`no ACK within ${timeoutMs} ms`)), timeoutMs);
       this.pending = { resolve, reject, timer };
-      this.socket.write(frame(payload));
+      this.socket.write(framed);
     });
   }
 

@@ -18,6 +18,18 @@ const MAIN = resolve(__dirname, '../../dist/apps/radflow/src/main.js');
 
 /** Starts the built all-in-one process (npm test builds first) and waits until /health says 200. */
 export async function startRadflow(env: Record<string, string>, ports?: { hl7Port?: number; httpPort?: number; dicomPort?: number }): Promise<RadflowProcess> {
+  const proc = await spawnRadflow(env, ports);
+  await waitForHealth(proc.httpPort, proc.child, proc.output);
+  return proc;
+}
+
+export interface SpawnedRadflow extends RadflowProcess {
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+/** Starts the built all-in-one process without waiting for anything (start-up failure cases). */
+export async function spawnRadflow(env: Record<string, string>, ports?: { hl7Port?: number; httpPort?: number; dicomPort?: number }): Promise<SpawnedRadflow> {
   const hl7Port = ports?.hl7Port ?? (await freePort());
   const httpPort = ports?.httpPort ?? (await freePort());
   const dicomPort = ports?.dicomPort ?? (await freePort());
@@ -29,8 +41,8 @@ export async function startRadflow(env: Record<string, string>, ports?: { hl7Por
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const proc: RadflowProcess = {
-    hl7Port, httpPort, dicomPort, child,
+  return {
+    hl7Port, httpPort, dicomPort, child, exited,
     output: () => out,
     stop: async () => (child.kill('SIGTERM'), exited),
     kill: async () => {
@@ -38,8 +50,6 @@ export async function startRadflow(env: Record<string, string>, ports?: { hl7Por
       await exited;
     },
   };
-  await waitForHealth(httpPort, child, () => out);
-  return proc;
 }
 
 export async function waitForHealth(port: number, child: ChildProcess, output: () => string, timeoutMs = 30000): Promise<void> {

@@ -1,6 +1,6 @@
 import { startProcess } from '@radflow/config';
-import { ProcessModule } from '@radflow/persistence';
+import { databaseDependency, ProcessModule } from '@radflow/persistence';
 import { ApiModule } from './api.module';
 
 /** The HTTP API alone on HTTP_PORT. */
-void startProcess({ module: (env) => ProcessModule.forRoot('api', env, [ApiModule]), http: true });
+void startProcess({ module: (env) => ProcessModule.forRoot('api', env, [ApiModule]), http: true, dependencies: (env) => [databaseDependency(env)] });

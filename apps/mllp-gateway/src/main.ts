@@ -1,7 +1,7 @@
 import { startProcess } from '@radflow/config';
 import { HealthModule } from '@radflow/observability';
-import { ProcessModule } from '@radflow/persistence';
+import { databaseDependency, ProcessModule } from '@radflow/persistence';
 import { MllpGatewayModule } from './mllp-gateway.module';
 
 /** The MLLP gateway alone: HL7 in on HL7_PORT, /health on HTTP_PORT. */
-void startProcess({ module: (env) => ProcessModule.forRoot('mllp-gateway', env, [HealthModule, MllpGatewayModule]), http: true });
+void startProcess({ module: (env) => ProcessModule.forRoot('mllp-gateway', env, [HealthModule, MllpGatewayModule]), http: true, dependencies: (env) => [databaseDependency(env)] });

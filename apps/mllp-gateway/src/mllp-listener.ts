@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ENV, Env } from '@radflow/config';
 import { UNIT_OF_WORK, UnitOfWork } from '@radflow/domain';
-import { Hl7InboundService, MllpServer } from '@radflow/hl7';
+import { buildFallbackAck, Hl7InboundService, MllpServer } from '@radflow/hl7';
 import { assertUp, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
 import { inboundOptionsFrom } from './inbound-options';
 
@@ -18,12 +18,15 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(READINESS) readiness: ReadinessRegistry,
   ) {
     const log = logger.child({ component: 'mllp' });
-    this.inbound = new Hl7InboundService(uow, inboundOptionsFrom(env), log);
+    const options = inboundOptionsFrom(env);
+    this.inbound = new Hl7InboundService(uow, options, log);
     this.server = new MllpServer({
       port: env.HL7_PORT,
       maxMessageBytes: env.HL7_MAX_MESSAGE_BYTES,
       idleTimeoutMs: env.HL7_IDLE_TIMEOUT_MS,
       maxConnections: env.HL7_MAX_CONNECTIONS,
+      maxConnectionsPerPeer: env.HL7_MAX_CONNECTIONS_PER_PEER,
+      fallbackAck: (reason) => buildFallbackAck({ reason, ourApplication: options.receivingApplication, ourFacility: options.receivingFacility }),
       logger: log,
       onMessage: (payload, ctx) => this.inbound.handle(payload, ctx),
       onOversize: (ctx, head) => this.inbound.rejectOversize(head, ctx, env.HL7_MAX_MESSAGE_BYTES),

@@ -1,10 +1,13 @@
 import { startProcess } from '@radflow/config';
+import { databaseDependency } from '@radflow/persistence';
+import { redisDependency } from '@radflow/queue';
 import { radflowModule } from './radflow.module';
 import { loadDemoDataOnce } from './demo/demo-loader';
 
 void startProcess({
   module: radflowModule,
   http: true,
+  dependencies: (env) => [databaseDependency(env), redisDependency(env)],
   afterStart: async (app, env) => {
     const demo = env.RADFLOW_DEMO_DATA ?? !env.DATABASE_URL;
     if (demo) await loadDemoDataOnce(app, env);

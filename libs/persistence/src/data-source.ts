@@ -1,11 +1,14 @@
 import { DataSource } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { MIGRATIONS } from './migrations';
+import { keepClientErrors } from './pg-client-errors';
 
 export interface DatabaseOptions {
   url: string;
   poolSize: number;
   applicationName?: string;
+  /** A connection lost while checked out (backend terminated); it is dropped, the process goes on. */
+  onConnectionError?: (e: Error) => void;
 }
 
 /** TypeORM owns the pool and the migrations; hot paths use SQL through its query runners. */
@@ -20,12 +23,15 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     namingStrategy: new SnakeNamingStrategy(),
     // TypeORM would log a failed query with its parameters: patient data. Errors reach our logger instead.
     logging: false,
+    // TypeORM's default pool error handler logs the error text; report it without PHI instead.
+    poolErrorHandler: (e: Error) => options.onConnectionError?.(e),
     extra: {
       max: options.poolSize,
       application_name: options.applicationName ?? 'radflow',
       connectionTimeoutMillis: 5000,
       // a dead database must fail requests fast, not hang them (ACK AR, sender retries)
       query_timeout: 30000,
+      onConnect: keepClientErrors(options.onConnectionError),
     },
   });
 }

@@ -38,7 +38,8 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: DataSource,
           inject: [RESOLVED_DATABASE, ENV, LOGGER, READINESS],
           useFactory: async (db: ResolvedDatabase, env: Env, log: Logger, readiness: ReadinessRegistry) => {
-            const ds = createDataSource({ url: db.url, poolSize: env.DB_POOL_SIZE });
+            const onConnectionError = (e: Error) => log.warn({ event: 'db.connection-lost', pool: 'radflow', errCode: (e as { code?: unknown }).code }, 'database connection lost; the pool replaces it');
+            const ds = createDataSource({ url: db.url, poolSize: env.DB_POOL_SIZE, onConnectionError });
             await ds.initialize();
             const applied = await migrate(ds);
             log.info({ event: 'db.migrated', applied, embedded: !!db.embedded }, 'database ready');
@@ -47,7 +48,12 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
         { provide: PG_POOL, inject: [DataSource], useFactory: (ds: DataSource) => pgPoolOf(ds) },
-        { provide: UNIT_OF_WORK, inject: [RESOLVED_DATABASE, ENV], useFactory: (db: ResolvedDatabase, env: Env) => new PgUnitOfWork(db.url, env.DB_POOL_SIZE) },
+        {
+          provide: UNIT_OF_WORK,
+          inject: [RESOLVED_DATABASE, ENV, LOGGER],
+          useFactory: (db: ResolvedDatabase, env: Env, log: Logger) =>
+            new PgUnitOfWork(db.url, env.DB_POOL_SIZE, (e) => log.warn({ event: 'db.connection-lost', pool: 'radflow-ingest', errCode: (e as { code?: unknown }).code }, 'database connection lost; the pool replaces it')),
+        },
         { provide: AUDIT_TRAIL, inject: [PG_POOL], useFactory: (pool: Pool) => new PgAuditTrail(pool) },
       ],
       exports: [DataSource, PG_POOL, UNIT_OF_WORK, RESOLVED_DATABASE, AUDIT_TRAIL],

@@ -7,3 +7,4 @@ export { PgMessageStore } from './repositories/pg-message.store';
 export * from './database.module';
 export { PgAuditTrail } from './repositories/pg-audit.trail';
 export * from './process.module';
+export * from './database-dependency';

@@ -4,6 +4,7 @@ import { TransactionContext, UnitOfWork } from '@radflow/domain';
 import { PgMessageStore } from './repositories/pg-message.store';
 import { PgWorkflowStore } from './repositories/pg-workflow.store';
 import { SqlSession } from './repositories/sql';
+import { keepClientErrors } from './pg-client-errors';
 
 /**
  * One Postgres transaction per call, on connections in pipeline mode. An HL7 order is a handful of
@@ -14,11 +15,12 @@ import { SqlSession } from './repositories/sql';
 export class PgUnitOfWork implements UnitOfWork {
   private readonly pool: Pool;
 
-  constructor(url: string, poolSize: number) {
-    this.pool = new Pool({ connectionString: url, max: poolSize, pipeline: true, application_name: 'radflow-ingest', connectionTimeoutMillis: 5000, query_timeout: 30000 } as never);
-    // An idle connection that the server drops (restart, failover) is an event, not a crash:
-    // the pool replaces it on the next checkout.
-    this.pool.on('error', () => undefined);
+  constructor(url: string, poolSize: number, onConnectionError: (e: Error) => void = () => undefined) {
+    this.pool = new Pool({ connectionString: url, max: poolSize, pipeline: true, application_name: 'radflow-ingest', connectionTimeoutMillis: 5000, query_timeout: 30000, onConnect: keepClientErrors(onConnectionError) } as never);
+    // A connection that the server drops (restart, failover, terminated backend) is an event, not
+    // a crash: idle ones raise it here, checked-out ones through keepClientErrors; the pool
+    // replaces them on the next checkout.
+    this.pool.on('error', onConnectionError);
   }
 
   async run<T>(work: (tx: TransactionContext) => Promise<T>): Promise<T> {

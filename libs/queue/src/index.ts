@@ -5,3 +5,4 @@ export * from './queue-backend';
 export * from './outbox-jobs';
 export * from './job-producer';
 export * from './outbox-relay';
+export * from './redis-dependency';

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, PoolClient, PoolConfig } from 'pg';
 import { Redis } from 'ioredis';
 import {
   assertSchemaCompatibility,
@@ -179,7 +179,10 @@ class PostgresQueueBackend extends TrackingBackend implements QueueBackend {
       keepAlive: true,
       application_name: 'radflow-bullmq',
       connectionTimeoutMillis: 5000,
-    });
+      // pg-pool listens for errors only on idle clients; a checked-out one whose backend is
+      // terminated would otherwise raise an uncaught 'error'. Dropped on release, like an idle one.
+      onConnect: (client: PoolClient) => void client.on('error', (e) => backend.warn({ event: 'queue.pg-error', ...errorFields(e) })),
+    } as PoolConfig);
     const backend = new PostgresQueueBackend(pool, schema, log);
     pool.on('error', (e) => backend.warn({ event: 'queue.pg-error', ...errorFields(e) }));
     try {

@@ -1,5 +1,7 @@
+import { frame } from '../mllp/mllp-encoder';
 import { parseHl7 } from '../parser';
 import { ackInboundOf, buildAck, buildAckForUnparseable, BuildAckInput, formatHl7Timestamp } from './ack-builder';
+import { buildFallbackAck, isFramableAck } from './fallback-ack';
 import { Hl7Error, Hl7ErrorCode } from './hl7-error';
 
 const NOW = new Date('2026-11-23T09:15:01Z');
@@ -193,5 +195,110 @@ describe('formatHl7Timestamp', () => {
 
   it('defaults to the host offset', () => {
     expect(formatHl7Timestamp(NOW)).toMatch(/^\d{14}[+-]\d{4}$/);
+  });
+});
+
+describe('buildAck, control characters in echoed fields', () => {
+  /** Index n-1 holds MSH-n (index 0 is the segment name, MSH-1 is the separator itself). */
+  const BASE = ['MSH', '^~\\&', 'RIS', 'HOSP', 'RADFLOW', 'RAD', '20261123101500', '', 'ORM^O01', 'MSG1', 'P', '2.3.1'];
+  const CONTROLS = [['0x1C', '\x1c'], ['0x0B', '\x0b'], ['NUL', '\x00'], ['DEL', '\x7f'], ['ESC', '\x1b']] as const;
+  const FIELDS = [
+    ['MSH-3', 3, 'R%sIS'],
+    ['MSH-9', 9, 'ORM^O%s01'],
+    ['MSH-10', 10, 'MSG%s1'],
+    ['MSH-12', 12, '2.3%s.1'],
+  ] as const;
+
+  /** The ACK as it goes on the wire: it must frame, and parse to exactly MSH + MSA. */
+  function sendableAck(inboundText: string): { ack: ReturnType<typeof parseHl7>; text: string } {
+    const text = buildAck({ inbound: ackInboundOf(parseHl7(inboundText)), ...OURS, code: 'AA' });
+    expect(() => frame(Buffer.from(text, 'latin1'))).not.toThrow();
+    expect(text).not.toMatch(/[\x00-\x0c\x0e-\x1f\x7f]/);
+    const ack = parseHl7(text);
+    expect(text.slice(0, -1).split('\r').map((s) => s.slice(0, 3))).toEqual(['MSH', 'MSA']);
+    return { ack, text };
+  }
+
+  function inboundWith(field: number, value: string): string {
+    const fields = [...BASE];
+    fields[field - 1] = value;
+    return `${fields.join('|')}\rPID|||P1`;
+  }
+
+  describe.each(FIELDS)('raw byte in %s', (_name, field, template) => {
+    it.each(CONTROLS)('%s frames, parses and keeps MSA-1/MSA-2', (_label, ch) => {
+      const inbound = inboundWith(field, template.replace('%s', ch));
+      const { ack } = sendableAck(inbound);
+      const msa = ack.segment('MSA')!;
+      expect(msa.raw(1)).toBe('AA');
+      // MSA-2 unescapes to the control id as the server read it, so the sender can match it.
+      expect(msa.text(2)).toBe(parseHl7(inbound).msh.text(10));
+    });
+  });
+
+  it.each([['CR', '\\X0D\\', '\r'], ['LF', '\\X0A\\', '\n'], ['0x1C', '\\X1C\\', '\x1c'], ['NUL', '\\X00\\', '\x00']])(
+    'an escaped %s in MSH-10 comes back hex-escaped in MSA-2, one segment, same id',
+    (_label, escaped, ch) => {
+      const { ack, text } = sendableAck(inboundWith(10, `A${escaped}B`));
+      expect(text.split('\r')[1]).toBe(`MSA|AA|A\\X${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}\\B`);
+      expect(ack.segment('MSA')!.text(2)).toBe(`A${ch}B`);
+    },
+  );
+
+  it.each([['CR', '\\X0D\\'], ['LF', '\\X0A\\'], ['0x0B', '\\X0B\\']])('an escaped %s in the trigger event (MSH-9.2) stays inside MSH-9', (_label, escaped) => {
+    const { ack } = sendableAck(inboundWith(9, `ORM^O${escaped}1`));
+    expect(ack.msh.text(9, 1)).toBe('ACK');
+    expect(ack.msh.raw(9)).toMatch(/^ACK\^O\\X0[BDA]\\1$/);
+  });
+
+  it.each([['CR', '\r'], ['LF', '\n'], ['0x1C', '\x1c']])('a %s handed in a raw field (MSH-3/4/12) is escaped, not echoed', (_label, ch) => {
+    const inbound = { ...ackInboundOf(parseHl7(inboundWith(3, 'RIS'))), sendingApp: `R${ch}IS`, sendingFacility: `H${ch}`, version: `2.5${ch}.1` };
+    const text = buildAck({ inbound, ...OURS, code: 'AA' });
+    expect(() => frame(Buffer.from(text, 'latin1'))).not.toThrow();
+    expect(text.slice(0, -1).split('\r')).toHaveLength(2);
+    expect(parseHl7(text).msh.text(5)).toBe(`R${ch}IS`);
+  });
+
+  it('answers with |^~\\& when the inbound delimiters are control characters, keeping the echoed structure', () => {
+    const inbound = 'MSH\x1c^~\\&\x1cRIS^1.2\x1cHOSP\x1cRADFLOW\x1cRAD\x1c2026\x1c\x1cORM^O01\x1cC|1\x1cP\x1c2.3.1\rPID\x1c\x1c\x1cP1';
+    const { ack, text } = sendableAck(inbound);
+    expect(text.split('\r')[0]).toBe('MSH|^~\\&|RADFLOW|RAD|RIS^1.2|HOSP|20261123101501+0100||ACK^O01|RF000987|P|2.3.1');
+    expect(ack.segment('MSA')!.text(2)).toBe('C|1');
+  });
+
+  it('escapes control characters in the error text and location', () => {
+    const err = new Hl7Error({ ackCode: 'AE', errorCode: Hl7ErrorCode.DataTypeError, userMessage: 'bad\x1cvalue\r', location: { segment: 'O\x0bBR', sequence: 1, field: 2 } });
+    for (const version of ['2.3.1', '2.5.1']) {
+      const text = buildAck({ inbound: ackInboundOf(parseHl7(inboundWith(12, version))), ...OURS, code: 'AE', error: err });
+      expect(() => frame(Buffer.from(text, 'latin1'))).not.toThrow();
+      expect(text.slice(0, -1).split('\r').map((s) => s.slice(0, 3))).toEqual(['MSH', 'MSA', 'ERR']);
+    }
+  });
+});
+
+describe('buildFallbackAck', () => {
+  it('is an AR/207 from our own text only, framable even when our names hold control characters', () => {
+    const bytes = buildFallbackAck({ reason: 'ack-unframable', ourApplication: 'RAD\x1cFLOW|X', ourFacility: 'R\x0bAD', now: NOW });
+    expect(isFramableAck(bytes)).toBe(true);
+    expect(() => frame(bytes)).not.toThrow();
+    const ack = parseHl7(bytes.toString('latin1'));
+    expect(ack.msh.raw(3)).toBe('RADFLOW\\F\\X');
+    expect(ack.msh.raw(4)).toBe('RAD');
+    expect(ack.msh.raw(5)).toBe('');
+    expect(ack.segment('MSA')!.raw(1)).toBe('AR');
+    expect(ack.segment('MSA')!.raw(2)).toBe('');
+    expect(ack.segment('ERR')!.text(3)).toBe('207');
+  });
+
+  it('tells an internal failure from an ACK that could not be encoded', () => {
+    const text = (reason: 'handler-failed' | 'ack-unframable') => parseHl7(buildFallbackAck({ reason, ourApplication: 'RADFLOW', ourFacility: 'RAD' }).toString('latin1')).segment('MSA')!.text(3);
+    expect(text('handler-failed')).toMatch(/resend later/);
+    expect(text('ack-unframable')).toMatch(/could not be encoded/);
+  });
+});
+
+describe('isFramableAck', () => {
+  it.each([[0x0b, false], [0x1c, false], [0x0d, true], [0x00, true]])('byte 0x%s framable: %s', (byte, ok) => {
+    expect(isFramableAck(Buffer.from([0x41, byte, 0x42]))).toBe(ok);
   });
 });

@@ -1,4 +1,5 @@
-import { DEFAULT_DELIMITERS, Delimiters, escapeValue, Hl7Message } from '../parser';
+import { DEFAULT_DELIMITERS, Delimiters, Hl7Message } from '../parser';
+import { ackDelimiters, safeRaw, safeText } from './ack-safe-text';
 import { HL7_ERROR_CODING_SYSTEM, Hl7Error, Hl7ErrorCode, Hl7ErrorLocation } from './hl7-error';
 
 /** MSA-1, table 0008: original mode AA/AE/AR, enhanced-mode commit ACK CA/CE/CR. */
@@ -72,25 +73,27 @@ export function ackInboundOf(msg: Hl7Message): AckInbound {
  */
 export function buildAck(input: BuildAckInput): string {
   const { inbound, error } = input;
-  const d = inbound.delimiters;
-  const version = inbound.version || DEFAULT_ACK_VERSION;
+  const d = ackDelimiters(inbound.delimiters);
+  // Every echoed value is made safe (ack-safe-text.ts): the ACK must frame and parse whatever came in.
+  const raw = (value: string) => safeRaw(value, inbound.delimiters, d);
+  const esc = (s: string) => safeText(s, d);
+  const version = raw(inbound.version) || DEFAULT_ACK_VERSION;
   const v = parseVersion(version.split(d.component)[0]);
-  const esc = (s: string) => escapeValue(s, d);
 
   // MSH-3 … MSH-18: the inbound receiver becomes our sender and vice versa.
   const msh = [
-    inbound.receivingApp || esc(input.ourApplication),
-    inbound.receivingFacility || esc(input.ourFacility),
-    inbound.sendingApp,
-    inbound.sendingFacility,
+    raw(inbound.receivingApp) || esc(input.ourApplication),
+    raw(inbound.receivingFacility) || esc(input.ourFacility),
+    raw(inbound.sendingApp),
+    raw(inbound.sendingFacility),
     formatHl7Timestamp(input.now, input.utcOffsetMinutes),
     '',
     messageType(inbound.triggerEvent, v, d),
     esc(input.ackControlId),
-    inbound.processingId || DEFAULT_ACK_PROCESSING_ID,
+    raw(inbound.processingId) || DEFAULT_ACK_PROCESSING_ID,
     version,
     '', '', '', '', '',
-    inbound.charset,
+    raw(inbound.charset),
   ];
   // MSH-2 gets only the four classic encoding characters: dropping a v2.7 truncation character
   // means a `#` in our text needs no escaping and stays plain data for every receiver.
@@ -166,14 +169,14 @@ export function formatHl7Timestamp(date: Date, utcOffsetMinutes = -date.getTimez
 /** `ACK` alone when the trigger is unknown; `ACK^T` up to 2.3.1; `ACK^T^ACK` (MSG.3 structure) from 2.4. */
 function messageType(trigger: string | undefined, v: number[], d: Delimiters): string {
   if (!trigger) return 'ACK';
-  const t = escapeValue(trigger, d);
+  const t = safeText(trigger, d);
   return atLeast(v, 2, 4) ? `ACK${d.component}${t}${d.component}ACK` : `ACK${d.component}${t}`;
 }
 
 /** v2.3.1/2.4 ERR-1, ELD: `SEG^seq^field^code&text&HL70357` (ELD has no component position). */
 function errV231(error: Hl7Error, d: Delimiters): string {
   const loc = error.location;
-  const eld = [loc?.segment ?? '', num(loc && (loc.sequence ?? 1)), num(loc?.field), codedError(error, d, d.subcomponent)];
+  const eld = [safeText(loc?.segment ?? '', d), num(loc && (loc.sequence ?? 1)), num(loc?.field), codedError(error, d, d.subcomponent)];
   return `ERR${d.field}${eld.join(d.component)}`;
 }
 
@@ -187,7 +190,7 @@ function errV25(error: Hl7Error, d: Delimiters): string {
 function erl(loc: Hl7ErrorLocation, d: Delimiters): string {
   const hasField = loc.field !== undefined;
   const parts = [
-    escapeValue(loc.segment, d),
+    safeText(loc.segment, d),
     num(loc.sequence ?? 1),
     num(loc.field),
     hasField ? num(loc.repetition ?? 1) : '',
@@ -199,14 +202,14 @@ function erl(loc: Hl7ErrorLocation, d: Delimiters): string {
 
 /** The 0357 code as CE/CWE: `code<sep>text<sep>HL70357`, sep being ^ (a field) or & (inside ELD). */
 function codedError(error: Hl7Error, d: Delimiters, sep: string): string {
-  return [String(error.errorCode), escapeValue(error.errorText, d), HL7_ERROR_CODING_SYSTEM].join(sep);
+  return [String(error.errorCode), safeText(error.errorText, d), HL7_ERROR_CODING_SYSTEM].join(sep);
 }
 
 /** Escapes and truncates so the escaped text fits `max` characters without cutting an escape sequence. */
 function escapeWithin(text: string, d: Delimiters, max: number): string {
   let out = '';
   for (const ch of text) {
-    const e = escapeValue(ch, d);
+    const e = safeText(ch, d);
     if (out.length + e.length > max) break;
     out += e;
   }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ChangeSource, DomainError, DomainErrorCode, MessageAlreadyStored, MessageKey, OrderService, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
 import { Logger, errorFields } from '@radflow/observability';
-import { ackInboundOf, buildAck, buildAckForUnparseable, decideAck, Hl7Error, Hl7ErrorCode, newAckControlId, outcomeOf, toHl7Error } from '../ack';
+import { ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
 import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode } from '../charset';
 import { toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
 import { checkMessageKey, isStorableMessageKey, readAckTypes, SUPPORTED_HL7_VERSIONS, validateMsh, MshInfo } from '../msh';
@@ -194,6 +194,8 @@ export class Hl7InboundService {
   private async storedAck(key: MessageKey): Promise<Answer> {
     const stored = await this.uow.run((tx) => tx.messages.findDuplicate(key));
     if (!stored) throw Object.assign(new Error('duplicate without a stored ACK'), { code: '40001' });
+    // An ACK stored before ACKs were made safe may hold 0x0B/0x1C: answer something the sender can read.
+    if (!isFramableAck(stored.ack)) return { ...this.fallback('ack-unframable'), duplicate: true };
     return { bytes: stored.ack, code: stored.ackCode, duplicate: true };
   }
 
@@ -233,17 +235,33 @@ export class Hl7InboundService {
     }
   }
 
+  /**
+   * The ACK for a message, as the bytes to send and to store (a resend gets the very same bytes).
+   * buildAck escapes whatever it echoes; should the encoded bytes still not frame, the sender gets
+   * the fallback AR rather than nothing.
+   */
   private ackBytes(p: Prepared, error?: Hl7Error): { bytes: Buffer; code: string } {
     if (!p.msg) {
       const text = buildAckForUnparseable({ ackControlId: newAckControlId(), now: new Date(), ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility, error });
-      return { bytes: Buffer.from(text, 'latin1'), code: 'AR' };
+      return this.framableOrFallback({ bytes: Buffer.from(text, 'latin1'), code: 'AR' });
     }
     const decision = decideAck(readAckTypes(p.msg), outcomeOf(error));
     const text = buildAck({
       inbound: { ...ackInboundOf(p.msg), charset: p.charset ?? '' }, code: decision.code, error, ackControlId: newAckControlId(), now: new Date(),
       ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility,
     });
-    return { bytes: encodeAck(text, p.charset), code: decision.code };
+    return this.framableOrFallback({ bytes: encodeAck(text, p.charset), code: decision.code });
+  }
+
+  private framableOrFallback(ack: { bytes: Buffer; code: string }): { bytes: Buffer; code: string } {
+    if (isFramableAck(ack.bytes)) return ack;
+    this.log.error({ event: 'hl7.ack-unframable', ackCode: ack.code, ackBytes: ack.bytes.length }, 'built ACK holds MLLP block bytes; sending the fallback AR');
+    return this.fallback('ack-unframable');
+  }
+
+  private fallback(reason: FallbackAckReason): { bytes: Buffer; code: string } {
+    const bytes = buildFallbackAck({ reason, ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility });
+    return { bytes, code: 'AR' };
   }
 
   private async unparseable(raw: Buffer, ctx: InboundContext, error: Hl7Error): Promise<Buffer> {
@@ -262,8 +280,10 @@ export class Hl7InboundService {
     }
     const [first, second] = text.split(/\r\n|\r|\n/, 2);
     const header = first.startsWith('FHS') ? second ?? first : first;
-    const fs = header[3] ?? '|';
-    parts.push(Buffer.from(`BHS${fs}${header.slice(4, 8)}${fs}${this.options.receivingApplication}${fs}${this.options.receivingFacility}\r`, 'latin1'));
+    // Only printable delimiters are echoed: a control character here would make the batch ACK unframable.
+    const d = ackDelimiters({ field: header[3] ?? '', component: header[4] ?? '', repetition: header[5] ?? '', escape: header[6] ?? '', subcomponent: header[7] ?? '' });
+    const fs = d.field;
+    parts.push(Buffer.from(`BHS${fs}${d.component}${d.repetition}${d.escape}${d.subcomponent}${fs}${this.options.receivingApplication}${fs}${this.options.receivingFacility}\r`, 'latin1'));
     for (const m of messages) {
       const raw = encodeAck(m, charset); // the message's own bytes, in the charset they came in
       const ack = await this.handleOne(this.prepare(raw, m, charset), ctx);
@@ -309,9 +329,18 @@ function charsetError(e: unknown): Hl7Error {
   return new Hl7Error({ ackCode: 'AR', errorCode: Hl7ErrorCode.TableValueNotFound, userMessage: 'character set not supported', location: { segment: 'MSH', sequence: 1, field: 18 } });
 }
 
+/**
+ * Worth another attempt on a fresh connection: a race with a concurrent copy (unique violation,
+ * serialization, deadlock) or a connection the server dropped under us (terminated backend, admin
+ * shutdown, link lost). Nothing of a failed attempt is committed; should a COMMIT have landed after
+ * all, the retry finds the stored message and answers with its ACK.
+ */
+const RETRYABLE_CODES = new Set(['23505', '40001', '40P01', '57P01', '57P02', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE']);
+
 function isRetryable(e: unknown): boolean {
   const code = (e as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (e as { code?: string })?.code;
-  return code === '23505' || code === '40001' || code === '40P01';
+  if (code !== undefined) return RETRYABLE_CODES.has(code);
+  return e instanceof Error && /Connection terminated|Client has encountered a connection error/.test(e.message);
 }
 
 function msSince(start: bigint): number {

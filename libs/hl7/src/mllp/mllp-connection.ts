@@ -4,13 +4,15 @@ import { performance } from 'node:perf_hooks';
 import { MllpDecoder, MllpDecoderEvent } from './mllp-decoder';
 import { frame } from './mllp-encoder';
 import { MllpLogger } from './mllp-logger';
-import { MllpContext, MllpCounters, MllpMessageHandler, MllpOversizeHandler } from './mllp-server.types';
+import { MllpContext, MllpCounters, MllpFallbackAck, MllpMessageHandler, MllpOversizeHandler } from './mllp-server.types';
 
 export interface MllpConnectionOptions {
   maxMessageBytes: number;
   idleTimeoutMs: number;
   onMessage: MllpMessageHandler;
   onOversize?: MllpOversizeHandler;
+  /** What is sent when the handler throws or returns an ACK that cannot be framed. */
+  fallbackAck: MllpFallbackAck;
   logger: MllpLogger;
   counters: MllpCounters;
   onClosed: (connection: MllpConnection) => void;
@@ -32,12 +34,15 @@ const QUIET_SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNA
 export class MllpConnection {
   readonly id = randomUUID();
   readonly peer: string;
+  /** The peer's address without its port: what the per-peer connection limit counts. */
+  readonly peerAddress: string;
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>;
   private readonly decoder: MllpDecoder;
   private readonly queue: QueuedItem[] = [];
   private readonly idleTimer: NodeJS.Timeout;
   private readonly openedAt = performance.now();
+  private lastActivityAt = this.openedAt;
   private resolveClosed: () => void = () => undefined;
   private queuedBytes = 0;
   private messages = 0;
@@ -54,6 +59,7 @@ export class MllpConnection {
     private readonly options: MllpConnectionOptions,
   ) {
     this.peer = formatPeer(socket);
+    this.peerAddress = socket.remoteAddress ?? 'unknown';
     this.decoder = new MllpDecoder({ maxMessageBytes: options.maxMessageBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true); // ACK latency: never let Nagle hold a small ACK back
@@ -75,12 +81,30 @@ export class MllpConnection {
     this.socket.destroy();
   }
 
+  /**
+   * Nothing in hand: no handler running and no frame waiting for one. Only such a connection may
+   * be evicted, so a message being processed always gets its ACK.
+   */
+  get isIdle(): boolean {
+    return !this.isClosed && !this.handlerRunning && !this.pumping && this.queue.length === 0;
+  }
+
+  /** How long since the peer last sent something or we last finished a message. */
+  idleMs(now = performance.now()): number {
+    return now - this.lastActivityAt;
+  }
+
+  /** Closes an idle connection to make room for a new one (MllpServer decides which). */
+  evict(): void {
+    this.socket.destroy();
+  }
+
   private get fields(): { connectionId: string; peer: string } {
     return { connectionId: this.id, peer: this.peer };
   }
 
   private onData(chunk: Buffer): void {
-    this.idleTimer.refresh();
+    this.touch();
     if (this.draining) return;
     for (const event of this.decoder.push(chunk)) this.onDecoderEvent(event);
     this.updateFlow();
@@ -149,12 +173,13 @@ export class MllpConnection {
       this.stopAccepting('oversized frame and no onOversize handler');
       return null;
     } catch (err) {
+      // The sender waits for an answer; without one it would resend the same frame forever.
       const bytes = item.kind === 'frame' ? item.payload.length : item.bytesSeen;
-      this.options.logger.error({ event: 'mllp.handler-failed', ...this.fields, kind: item.kind, bytes, err }, 'MLLP handler threw; no ACK sent for this frame');
-      return null;
+      this.options.logger.error({ event: 'mllp.handler-failed', ...this.fields, kind: item.kind, bytes, err }, 'MLLP handler threw; sending the fallback ACK');
+      return this.options.fallbackAck('handler-failed');
     } finally {
       this.handlerRunning = false;
-      this.idleTimer.refresh(); // the idle clock restarts when the work is done, not when it began
+      this.touch(); // the idle clock restarts when the work is done, not when it began
     }
   }
 
@@ -169,8 +194,10 @@ export class MllpConnection {
       if (!Buffer.isBuffer(ack)) throw new TypeError('ACK must be a Buffer');
       framed = frame(ack);
     } catch (err) {
-      this.options.logger.error({ event: 'mllp.ack-invalid', ...this.fields, err }, 'handler returned an ACK that cannot be framed; nothing sent');
-      return 0;
+      // Log only the reason: the refused bytes echo the inbound message and may hold PHI.
+      const reason = err instanceof Error ? err.message : 'unknown';
+      this.options.logger.error({ event: 'mllp.ack-invalid', ...this.fields, reason }, 'handler returned an ACK that cannot be framed; sending the fallback ACK');
+      framed = frame(this.options.fallbackAck('ack-unframable'));
     }
     if (!this.socket.write(framed)) await this.waitForDrain();
     return framed.length;
@@ -186,6 +213,11 @@ export class MllpConnection {
       this.socket.on('drain', done);
       this.socket.on('close', done);
     });
+  }
+
+  private touch(): void {
+    this.idleTimer.refresh();
+    this.lastActivityAt = performance.now();
   }
 
   private updateFlow(): void {
