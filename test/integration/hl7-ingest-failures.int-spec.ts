@@ -139,20 +139,33 @@ describe('HL7 ingest retries a transaction the database aborted', () => {
     },
   );
 
-  it('answers AR and keeps nothing when its connection dies mid-transaction; the resend is applied', async () => {
+  it('retries on a new connection when its connection dies mid-transaction, and applies the message once', async () => {
+    const svc = service();
+    const [accession, controlId, patientId] = [unique('KC'), nextControlId(), unique('PK')];
+    const f = await fault({ table: 'scheduled_procedure_steps', sqlstate: '57P01', failures: 1, action: 'terminate' });
+
+    const { ack } = await ingest(svc, omiO23({ accession, controlId, patientId, studyInstanceUid: uid() }));
+
+    expect(ack).toMatchObject({ code: 'AA', controlId });
+    expect(await f.calls()).toBe(2);
+    expect(await footprint(accession, controlId, patientId)).toEqual(APPLIED_ONCE);
+  });
+
+  it('answers AR and keeps nothing when every connection dies mid-transaction; the resend is applied', async () => {
     const lines: Line[] = [];
     const svc = service({}, lines);
-    const [accession, controlId, patientId] = [unique('KC'), nextControlId(), unique('PK')];
+    const [accession, controlId, patientId] = [unique('KA'), nextControlId(), unique('PA')];
     const text = omiO23({ accession, controlId, patientId, studyInstanceUid: uid() });
-    const f = await fault({ table: 'scheduled_procedure_steps', sqlstate: '57P01', failures: 1, action: 'terminate' });
+    const f = await fault({ table: 'scheduled_procedure_steps', sqlstate: '57P01', failures: Infinity, action: 'terminate' });
 
     const { ack } = await ingest(svc, text);
 
     expect(ack).toMatchObject({ code: 'AR', controlId });
-    expect(await f.calls()).toBe(1);
+    expect(await f.calls()).toBe(3);
     expect(await footprint(accession, controlId, patientId)).toEqual(NOTHING);
     expect(lines).toContainEqual(expect.objectContaining({ event: 'hl7.failed', controlId }));
-    const again = await ingest(svc, text); // on a new connection
+    await f.remove();
+    const again = await ingest(svc, text);
     expect(again.ack).toMatchObject({ code: 'AA', controlId });
     expect(await footprint(accession, controlId, patientId)).toEqual(APPLIED_ONCE);
   });

@@ -1,5 +1,5 @@
 import { frame } from '../mllp/mllp-encoder';
-import { parseHl7 } from '../parser';
+import { Hl7InputError, Hl7Message, parseHl7 } from '../parser';
 import { ackInboundOf, buildAck, buildAckForUnparseable, BuildAckInput, formatHl7Timestamp } from './ack-builder';
 import { buildFallbackAck, isFramableAck } from './fallback-ack';
 import { Hl7Error, Hl7ErrorCode } from './hl7-error';
@@ -201,7 +201,8 @@ describe('formatHl7Timestamp', () => {
 describe('buildAck, control characters in echoed fields', () => {
   /** Index n-1 holds MSH-n (index 0 is the segment name, MSH-1 is the separator itself). */
   const BASE = ['MSH', '^~\\&', 'RIS', 'HOSP', 'RADFLOW', 'RAD', '20261123101500', '', 'ORM^O01', 'MSG1', 'P', '2.3.1'];
-  const CONTROLS = [['0x1C', '\x1c'], ['0x0B', '\x0b'], ['NUL', '\x00'], ['DEL', '\x7f'], ['ESC', '\x1b']] as const;
+  // NUL is refused by the parser itself (AE at the field); its ACK is checked on its own below.
+  const CONTROLS = [['0x1C', '\x1c'], ['0x0B', '\x0b'], ['DEL', '\x7f'], ['ESC', '\x1b']] as const;
   const FIELDS = [
     ['MSH-3', 3, 'R%sIS'],
     ['MSH-9', 9, 'ORM^O%s01'],
@@ -236,7 +237,21 @@ describe('buildAck, control characters in echoed fields', () => {
     });
   });
 
-  it.each([['CR', '\\X0D\\', '\r'], ['LF', '\\X0A\\', '\n'], ['0x1C', '\\X1C\\', '\x1c'], ['NUL', '\\X00\\', '\x00']])(
+  it.each([['raw', '\x00'], ['escaped', '\\X00\\']])('a %s NUL in MSH-10 is refused by the parser, and the ACK built from its header still frames', (_label, nul) => {
+    let header: Hl7Message | undefined;
+    try {
+      parseHl7(inboundWith(10, `MSG${nul}1`));
+    } catch (e) {
+      if (e instanceof Hl7InputError) header = e.header;
+    }
+    expect(header).toBeDefined();
+    const text = buildAck({ inbound: ackInboundOf(header!), ...OURS, code: 'AE' });
+    expect(() => frame(Buffer.from(text, 'latin1'))).not.toThrow();
+    expect(text).not.toMatch(/[\x00-\x0c\x0e-\x1f\x7f]/);
+    expect(text.split('\r')[1]).toBe('MSA|AE|MSG\\X00\\1');
+  });
+
+  it.each([['CR', '\\X0D\\', '\r'], ['LF', '\\X0A\\', '\n'], ['0x1C', '\\X1C\\', '\x1c']])(
     'an escaped %s in MSH-10 comes back hex-escaped in MSA-2, one segment, same id',
     (_label, escaped, ch) => {
       const { ack, text } = sendableAck(inboundWith(10, `A${escaped}B`));
