@@ -317,3 +317,14 @@ describe('isFramableAck', () => {
     expect(isFramableAck(Buffer.from([0x41, byte, 0x42]))).toBe(ok);
   });
 });
+
+describe('buildAck, oversized echoes', () => {
+  it('cuts an echoed header field and MSA-2 to 1,000 characters, never inside an escape sequence', () => {
+    const sendingApp = `${'A'.repeat(998)}\\X41\\${'B'.repeat(5000)}`;
+    const inbound = { ...ackInboundOf(parseHl7('MSH|^~\\&|RIS|HOSP|||20261123101500||ORM^O01|MSG1|P|2.5.1\r')), sendingApp, controlId: 'C'.repeat(5000) };
+    const ack = parseHl7(buildAck({ inbound, ...OURS, code: 'AE' }));
+    expect(ack.msh.raw(5)).toBe('A'.repeat(998));
+    expect(ack.segment('MSA')!.raw(2)).toBe('C'.repeat(1000));
+  });
+});
+

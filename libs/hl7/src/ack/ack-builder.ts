@@ -48,6 +48,8 @@ export const DEFAULT_ACK_PROCESSING_ID = 'P';
 export const DEFAULT_ACK_VERSION = '2.5.1';
 const MSA_TEXT_MAX = 80; // MSA-3 ST length in v2.3.1–2.6
 const ERR_USER_MESSAGE_MAX = 250; // ERR-8 TX length in v2.5.1
+/** Echoed header fields are cut here: far above any HD/ST length, yet a megabyte MSH-3 never comes back. */
+const ECHO_MAX_CHARS = 1000;
 
 /** Reads the AckInbound out of a parsed message. */
 export function ackInboundOf(msg: Hl7Message): AckInbound {
@@ -75,7 +77,7 @@ export function buildAck(input: BuildAckInput): string {
   const { inbound, error } = input;
   const d = ackDelimiters(inbound.delimiters);
   // Every echoed value is made safe (ack-safe-text.ts): the ACK must frame and parse whatever came in.
-  const raw = (value: string) => safeRaw(value, inbound.delimiters, d);
+  const raw = (value: string) => safeRaw(clipEchoed(value, inbound.delimiters.escape), inbound.delimiters, d);
   const esc = (s: string) => safeText(s, d);
   const version = raw(inbound.version) || DEFAULT_ACK_VERSION;
   const v = parseVersion(version.split(d.component)[0]);
@@ -100,7 +102,7 @@ export function buildAck(input: BuildAckInput): string {
   const encoding = d.component + d.repetition + d.escape + d.subcomponent;
   const segments = [`MSH${d.field}${encoding}${d.field}${joinFields(msh, d)}`];
 
-  const msa = [input.code, esc(inbound.controlId ?? '')];
+  const msa = [input.code, esc((inbound.controlId ?? '').slice(0, ECHO_MAX_CHARS))];
   // MSA-3 is withdrawn in v2.7; before that, v2.3-era receivers display it, so keep it short and there.
   if (error && !atLeast(v, 2, 7)) msa.push(escapeWithin(error.userMessage, d, MSA_TEXT_MAX));
   if (error && !atLeast(v, 2, 5)) msa.push('', '', codedError(error, d, d.component));
@@ -237,4 +239,12 @@ function parseVersion(text: string): number[] {
 
 function atLeast(v: number[], major: number, minor: number): boolean {
   return v[0] > major || (v[0] === major && (v[1] ?? 0) >= minor);
+}
+
+/** Cuts a raw field to ECHO_MAX_CHARS without leaving half an escape sequence at the end. */
+function clipEchoed(raw: string, escape: string): string {
+  if (raw.length <= ECHO_MAX_CHARS) return raw;
+  const cut = raw.slice(0, ECHO_MAX_CHARS);
+  const escapes = cut.split(escape).length - 1;
+  return escapes % 2 === 0 ? cut : cut.slice(0, cut.lastIndexOf(escape));
 }
