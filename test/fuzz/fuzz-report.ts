@@ -46,7 +46,11 @@ export class FuzzReport {
     }
   }
 
+  /** Wall time spent per label (seed kind, mutation, attack), to see where a run's time goes. */
+  readonly msByLabel: Record<string, number> = {};
+
   took(caseIndex: number, ms: number, labels: string): void {
+    for (const l of new Set(labels.split(' + '))) this.msByLabel[l] = Math.round((this.msByLabel[l] ?? 0) + ms);
     this.slowest.push({ caseIndex, ms: Math.round(ms), labels });
     this.slowest.sort((a, b) => b.ms - a.ms);
     this.slowest.length = Math.min(this.slowest.length, 10);
@@ -70,6 +74,7 @@ export class FuzzReport {
       failures: this.failures.length,
       failuresByInvariant: this.failures.reduce<Record<string, number>>((m, f) => ((m[f.invariant] = (m[f.invariant] ?? 0) + 1), m), {}),
       slowest: this.slowest,
+      msByLabel: this.msByLabel,
       mutations: this.kinds,
     };
     writeFileSync(join(this.outDir, `summary-${this.protocol}.json`), JSON.stringify(summary, null, 2));

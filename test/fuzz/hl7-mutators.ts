@@ -63,7 +63,9 @@ export const HL7_MUTATORS: Record<string, Hl7Mutator> = {
     const segs = segmentsOf(p);
     const i = someSegment(rng, segs);
     // Sometimes past HL7_MAX_SEGMENTS (10,000).
-    const copies = rng.weighted([[6, rng.int(1, 3)], [2, rng.int(50, 500)], [1, rng.int(10_001, 12_000)]] as const);
+    const wanted = rng.weighted([[6, rng.int(1, 3)], [2, rng.int(50, 500)], [1, rng.int(10_001, 12_000)]] as const);
+    // A huge segment copied thousands of times would only measure our own memory.
+    const copies = Math.max(1, Math.min(wanted, Math.floor(8_000_000 / (segs[i].length + 1))));
     segs.splice(i, 0, ...Array.from({ length: copies }, () => segs[i]));
     return joinSegments(segs);
   },
