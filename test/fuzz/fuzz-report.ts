@@ -46,6 +46,13 @@ export class FuzzReport {
     }
   }
 
+  /** Wall time by phase of the harness itself (generate, play, judge), summed over cases. */
+  readonly msByPhase: Record<string, number> = {};
+
+  phase(name: string, ms: number): void {
+    this.msByPhase[name] = Math.round((this.msByPhase[name] ?? 0) + ms);
+  }
+
   /** Wall time spent per label (seed kind, mutation, attack), to see where a run's time goes. */
   readonly msByLabel: Record<string, number> = {};
 
@@ -74,6 +81,7 @@ export class FuzzReport {
       failures: this.failures.length,
       failuresByInvariant: this.failures.reduce<Record<string, number>>((m, f) => ((m[f.invariant] = (m[f.invariant] ?? 0) + 1), m), {}),
       slowest: this.slowest,
+      msByPhase: this.msByPhase,
       msByLabel: this.msByLabel,
       mutations: this.kinds,
     };

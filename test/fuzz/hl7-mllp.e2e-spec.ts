@@ -36,11 +36,12 @@ describe(`HL7 over MLLP fuzz (seed ${config.seed})`, () => {
     // eslint-disable-next-line no-console
     console.log(`fuzz hl7: seed ${config.seed}, ${config.only ?? config.cases} ${config.only === undefined ? 'cases' : '(single case)'}; replay with FUZZ_SEED=${config.seed}`);
     db = await createScratchDatabase();
-    radflow = await startRadflow({ DATABASE_URL: db.url, HL7_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), LOG_LEVEL: 'error' });
+    radflow = await startRadflow({ DATABASE_URL: db.url, HL7_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'error' });
     sql = new Pool({ connectionString: db.url, max: CONNECTIONS });
     rssBefore = rssMb(radflow.child.pid!);
   });
   afterAll(async () => {
+    report.process.logTail = report.failures.length ? radflow?.output().slice(-4000) : undefined;
     report.finish();
     await sql?.end();
     await radflow?.stop();
@@ -53,11 +54,16 @@ describe(`HL7 over MLLP fuzz (seed ${config.seed})`, () => {
     let done = 0;
     const worker = async (): Promise<void> => {
       for (let index = queue.shift(); index !== undefined && radflow.child.exitCode === null; index = queue.shift()) {
+        let t = performance.now();
         const c = hl7Case(config.seed, index, MAX_MESSAGE_BYTES);
-        const started = performance.now();
+        report.phase('generate', performance.now() - t);
+        t = performance.now();
         const result = await playPlan(radflow.hl7Port, c.plan, c.expected, CASE_DEADLINE_MS);
-        report.took(index, performance.now() - started, c.labels.join(' + '));
+        report.took(index, performance.now() - t, c.labels.join(' + '));
+        report.phase('play', performance.now() - t);
+        t = performance.now();
         await judgeHl7Case(c, result, sql, report, replay(index));
+        report.phase('judge', performance.now() - t);
         if (++done % HEALTH_EVERY === 0 && (await healthStatus(radflow.httpPort)) !== 200) unhealthyAfter.push(done);
       }
     };
