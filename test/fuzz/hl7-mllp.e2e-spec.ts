@@ -84,6 +84,13 @@ describe(`HL7 over MLLP fuzz (seed ${config.seed})`, () => {
     expect(after - rssBefore).toBeLessThanOrEqual(RSS_GROWTH_LIMIT_MB);
   });
 
+  it('refuses bad content itself: no message reached the database only to be refused there', () => {
+    // `hl7.failed` is the line for a transaction that failed (AR, "try again"); every refusal of
+    // content must come from our own checks first (AE with ERR at the field).
+    const failed = radflow.output().split('\n').filter((line) => line.includes('"event":"hl7.failed"'));
+    expect(failed.map((line) => line.slice(0, 300))).toEqual([]);
+  });
+
   it('leaves no MLLP connection or database transaction open', async () => {
     const sockets = await settle(() => openServerSockets(radflow.hl7Port));
     const sessions = await settle(() => pgSessions(db.url));
