@@ -5,7 +5,7 @@ import { UNIT_OF_WORK } from '@radflow/domain';
 import { ENV, Env } from '@radflow/config';
 import { AUDIT_TRAIL, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
 import { PgAuditTrail } from './repositories/pg-audit.trail';
-import { createDataSource, migrate } from './data-source';
+import { createDataSource, migrate, SessionTimeouts } from './data-source';
 import { resolveDatabase, ResolvedDatabase } from './database-url';
 import { PgUnitOfWork } from './pg-unit-of-work';
 
@@ -38,7 +38,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: DataSource,
           inject: [RESOLVED_DATABASE, ENV, LOGGER, READINESS],
           useFactory: async (db: ResolvedDatabase, env: Env, log: Logger, readiness: ReadinessRegistry) => {
-            const ds = createDataSource({ url: db.url, poolSize: env.DB_POOL_SIZE });
+            const ds = createDataSource({ url: db.url, poolSize: env.DB_POOL_SIZE, ...sessionTimeouts(env) });
             await ds.initialize();
             const applied = await migrate(ds);
             log.info({ event: 'db.migrated', applied, embedded: !!db.embedded }, 'database ready');
@@ -47,7 +47,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
         { provide: PG_POOL, inject: [DataSource], useFactory: (ds: DataSource) => pgPoolOf(ds) },
-        { provide: UNIT_OF_WORK, inject: [RESOLVED_DATABASE, ENV], useFactory: (db: ResolvedDatabase, env: Env) => new PgUnitOfWork(db.url, env.DB_POOL_SIZE) },
+        { provide: UNIT_OF_WORK, inject: [RESOLVED_DATABASE, ENV], useFactory: (db: ResolvedDatabase, env: Env) => new PgUnitOfWork(db.url, env.DB_POOL_SIZE, sessionTimeouts(env)) },
         { provide: AUDIT_TRAIL, inject: [PG_POOL], useFactory: (pool: Pool) => new PgAuditTrail(pool) },
       ],
       exports: [DataSource, PG_POOL, UNIT_OF_WORK, RESOLVED_DATABASE, AUDIT_TRAIL],
@@ -59,6 +59,10 @@ export class DatabaseModule implements OnApplicationShutdown {
     if (this.ds.isInitialized) await this.ds.destroy();
     await this.db.embedded?.stop();
   }
+}
+
+function sessionTimeouts(env: Env): SessionTimeouts {
+  return { statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS, idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS };
 }
 
 /** TypeORM's own pg pool, shared with the code that streams rows or LISTENs. */

@@ -4,6 +4,7 @@ import { TransactionContext, UnitOfWork } from '@radflow/domain';
 import { PgMessageStore } from './repositories/pg-message.store';
 import { PgWorkflowStore } from './repositories/pg-workflow.store';
 import { SqlSession } from './repositories/sql';
+import { SessionTimeouts, sessionTimeoutConfig } from './data-source';
 
 /**
  * One Postgres transaction per call, on connections in pipeline mode. An HL7 order is a handful of
@@ -14,8 +15,8 @@ import { SqlSession } from './repositories/sql';
 export class PgUnitOfWork implements UnitOfWork {
   private readonly pool: Pool;
 
-  constructor(url: string, poolSize: number) {
-    this.pool = new Pool({ connectionString: url, max: poolSize, pipeline: true, application_name: 'radflow-ingest', connectionTimeoutMillis: 5000, query_timeout: 30000 } as never);
+  constructor(url: string, poolSize: number, timeouts: SessionTimeouts = {}) {
+    this.pool = new Pool({ connectionString: url, max: poolSize, pipeline: true, application_name: 'radflow-ingest', connectionTimeoutMillis: 5000, ...sessionTimeoutConfig(timeouts) } as never);
     // An idle connection that the server drops (restart, failover) is an event, not a crash:
     // the pool replaces it on the next checkout.
     this.pool.on('error', () => undefined);
@@ -25,6 +26,10 @@ export class PgUnitOfWork implements UnitOfWork {
     const client = await this.pool.connect();
     const session = new PipelinedSession(client);
     let broken: Error | undefined;
+    // The server may end the session between statements (idle_in_transaction_session_timeout):
+    // pg then emits 'error' on the checked-out client, which unheard would end the process.
+    const onLost = (err: Error): void => void (broken = err);
+    client.on('error', onLost);
     try {
       const begin = session.query('BEGIN');
       const result = await work({ workflow: new PgWorkflowStore(session), messages: new PgMessageStore(session) });
@@ -39,6 +44,7 @@ export class PgUnitOfWork implements UnitOfWork {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw writeError ?? e;
     } finally {
+      client.off('error', onLost);
       client.release(broken);
     }
   }
