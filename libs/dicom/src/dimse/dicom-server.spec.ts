@@ -238,7 +238,7 @@ describe('DicomServer (in-process SCU over TCP)', () => {
     while (last.command.status === 0xff00);
     expect(last.command.status).toBe(0);
     expect(yielded).toBe(20000);
-  });
+  }, 30_000);
 
   it('routes N-CREATE and N-SET to the N handler', async () => {
     nHandler = {
