@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { canonical, findscu, FindTarget, parseDump, queryFile, run, startWlmscpfs, Wlmscpfs } from '../support/dcmtk';
+import { canonical, DCMTK_SAMPLE_QUERY_DIRS, dcmtkSampleQueries, findscu, FindTarget, parseDump, queryFile, run, startWlmscpfs, Wlmscpfs } from '../support/dcmtk';
 import { mllpSend, parseAck } from '../support/hl7-peers';
 import { RadflowProcess, startRadflow } from '../support/radflow-process';
 import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
@@ -26,7 +26,6 @@ import { generateWorklist, orderMessage, WorklistItem, writeWorklistFiles } from
  */
 const AE = 'MWLDIFF';
 const CLI = resolve(__dirname, '../../dist/apps/cli/src/main.js');
-const SAMPLES = '/usr/share/doc/dcmtk/examples/wlistqry';
 const items = generateWorklist(240);
 const live = items.filter((i) => i.status === 'SCHEDULED');
 const byAccession = new Map(items.map((i) => [i.accession, i]));
@@ -257,14 +256,17 @@ describe('Modality Worklist: Radflow vs DCMTK wlmscpfs on the same items (e2e)',
   });
 
   // DCMTK's own example queries, read from the system at test time. AccessionNumber is added as a
-  // return key only so cancelled items can be told apart (see `offered`).
-  const samples = existsSync(SAMPLES) ? readdirSync(SAMPLES).filter((f) => /^wlistqry\d+\.dump$/.test(f)).sort() : [];
-  if (samples.length === 0) it.skip(`DCMTK sample queries: ${SAMPLES} is absent (Debian's dcmtk package ships it), not run`, () => undefined);
-  else
-    it.each(samples)('DCMTK sample query %s: same answers', async (name) => {
-      const text = readFileSync(join(SAMPLES, name), 'utf8');
+  // return key only so cancelled items can be told apart (see `offered`). DCMTK is a required test
+  // peer (the CI installs it), so samples that cannot be found fail the run instead of skipping it.
+  const samples = dcmtkSampleQueries();
+  it('finds the DCMTK sample queries (wlistqry*.dump) installed with DCMTK', () => {
+    expect({ found: samples.map((s) => s.name), searched: DCMTK_SAMPLE_QUERY_DIRS }).toEqual({ found: expect.arrayContaining(['wlistqry0.dump']), searched: DCMTK_SAMPLE_QUERY_DIRS });
+  });
+  if (samples.length > 0)
+    it.each(samples.map((s) => [s.name, s.path]))('DCMTK sample query %s: same answers', async (name, path) => {
+      const text = readFileSync(path, 'utf8');
       const file = join(work, name.replace(/\.dump$/, '.dcm'));
-      expect((await run('dump2dcm', [join(SAMPLES, name), file])).code).toBe(0);
+      expect((await run('dump2dcm', [path, file])).code).toBe(0);
       const emptyItem = /\(0040,0100\) SQ[^\n]*\n\s*\(fffe,e000\)[^\n]*\n\s*\(fffe,e00d\)/.test(text);
       const q = { file, keys: ['AccessionNumber'] };
       const ignore = emptyItem ? PROTOCOL_CODES : [];

@@ -1,7 +1,8 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { freePort } from './free-port';
 
 /**
@@ -188,4 +189,29 @@ export async function findRawDumps(target: FindTarget, keys: readonly string[]):
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Where DCMTK packages put the `wlistqry*.dump` example queries: Debian's doc examples, an upstream install. */
+export const DCMTK_SAMPLE_QUERY_DIRS = ['/usr/share/doc/dcmtk/examples/wlistqry', '/usr/share/dcmtk/wlistqry', '/usr/local/share/dcmtk/wlistqry'];
+
+export interface SampleQuery {
+  name: string;
+  /** A plain dump2dcm input (a compressed original is unpacked to a temporary copy). */
+  path: string;
+}
+
+/** DCMTK's example worklist queries from the first directory that has any; [] when none does. */
+export function dcmtkSampleQueries(dirs: readonly string[] = DCMTK_SAMPLE_QUERY_DIRS): SampleQuery[] {
+  for (const dir of dirs.filter((d) => existsSync(d))) {
+    const files = readdirSync(dir).filter((f) => /^wlistqry\d+\.dump(\.gz)?$/.test(f)).sort();
+    if (files.length === 0) continue;
+    const unpacked = files.some((f) => f.endsWith('.gz')) ? mkdtempSync(join(tmpdir(), 'wlistqry-')) : '';
+    return files.map((f) => {
+      if (!f.endsWith('.gz')) return { name: f, path: join(dir, f) };
+      const name = f.slice(0, -3);
+      writeFileSync(join(unpacked, name), gunzipSync(readFileSync(join(dir, f))));
+      return { name, path: join(unpacked, name) };
+    });
+  }
+  return [];
 }

@@ -13,8 +13,8 @@ export class AuditedFindHandler implements FindHandler {
     const started = Date.now();
     let answers = 0;
     let outcome: FindOutcome | void = undefined;
+    const it = this.inner.find(req, signal);
     try {
-      const it = this.inner.find(req, signal);
       for (;;) {
         const next = await it.next();
         if (next.done) {
@@ -26,6 +26,9 @@ export class AuditedFindHandler implements FindHandler {
       }
       return outcome;
     } finally {
+      // When our consumer stops early (cancel, abort, a match it could not send) only this
+      // generator gets return(); the inner one must get it too, or its cursor and transaction stay open.
+      await it.return(undefined).catch(() => undefined);
       const detail = { answers, status: outcome?.status ?? (signal.aborted ? 0xfe00 : undefined), ms: Date.now() - started, messageId: req.messageId };
       this.log.info({ event: 'mwl.query', association: req.association.id, callingAe: req.association.callingAeTitle, ...detail }, 'worklist query');
       this.audit

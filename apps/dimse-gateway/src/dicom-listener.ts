@@ -32,6 +32,7 @@ export class DicomListener implements OnApplicationBootstrap, BeforeApplicationS
       allowedCallingAeTitles: env.DICOM_ALLOWED_CALLING_AE,
       allowedHosts: env.DICOM_ALLOWED_HOSTS,
       maxAssociations: env.DICOM_MAX_ASSOCIATIONS,
+      maxAssociationsPerPeer: env.DICOM_MAX_ASSOCIATIONS_PER_PEER,
       maxPduLength: env.DICOM_MAX_PDU_BYTES,
       idleTimeoutMs: env.DICOM_IDLE_TIMEOUT_MS,
       findHandler: new AuditedFindHandler(mwl, audit, log),

@@ -3,12 +3,32 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { MIGRATIONS } from './migrations';
 import { keepClientErrors } from './pg-client-errors';
 
-export interface DatabaseOptions {
+export interface DatabaseOptions extends SessionTimeouts {
   url: string;
   poolSize: number;
   applicationName?: string;
   /** A connection lost while checked out (backend terminated); it is dropped, the process goes on. */
   onConnectionError?: (e: Error) => void;
+}
+
+/** Server-side limits set on every connection of a pool (config DB_STATEMENT_TIMEOUT_MS, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS). */
+export interface SessionTimeouts {
+  /** One statement may run this long before PostgreSQL cancels it (SQLSTATE 57014). */
+  statementTimeoutMs?: number;
+  /** A transaction left open with nothing running is ended by PostgreSQL after this long, its connection closed. */
+  idleInTransactionTimeoutMs?: number;
+}
+
+/**
+ * pg client settings for `SessionTimeouts`, sent in the startup packet so they hold from the
+ * first statement. The server cancels a slow statement cleanly; pg's own timer stays behind it
+ * as the backstop for a server that no longer answers at all.
+ */
+export function sessionTimeoutConfig(timeouts: SessionTimeouts): Record<string, number> {
+  const config: Record<string, number> = { query_timeout: (timeouts.statementTimeoutMs ?? 25_000) + 5_000 };
+  if (timeouts.statementTimeoutMs) config.statement_timeout = timeouts.statementTimeoutMs;
+  if (timeouts.idleInTransactionTimeoutMs) config.idle_in_transaction_session_timeout = timeouts.idleInTransactionTimeoutMs;
+  return config;
 }
 
 /** TypeORM owns the pool and the migrations; hot paths use SQL through its query runners. */
@@ -30,7 +50,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       application_name: options.applicationName ?? 'radflow',
       connectionTimeoutMillis: 5000,
       // a dead database must fail requests fast, not hang them (ACK AR, sender retries)
-      query_timeout: 30000,
+      ...sessionTimeoutConfig(options),
       onConnect: keepClientErrors(options.onConnectionError),
     },
   });

@@ -5,7 +5,7 @@ import { UNIT_OF_WORK } from '@radflow/domain';
 import { ENV, Env } from '@radflow/config';
 import { AUDIT_TRAIL, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
 import { PgAuditTrail } from './repositories/pg-audit.trail';
-import { createDataSource, migrate } from './data-source';
+import { createDataSource, migrate, SessionTimeouts } from './data-source';
 import { resolveDatabase, ResolvedDatabase } from './database-url';
 import { PgUnitOfWork } from './pg-unit-of-work';
 
@@ -39,7 +39,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           inject: [RESOLVED_DATABASE, ENV, LOGGER, READINESS],
           useFactory: async (db: ResolvedDatabase, env: Env, log: Logger, readiness: ReadinessRegistry) => {
             const onConnectionError = (e: Error) => log.warn({ event: 'db.connection-lost', pool: 'radflow', errCode: (e as { code?: unknown }).code }, 'database connection lost; the pool replaces it');
-            const ds = createDataSource({ url: db.url, poolSize: env.DB_POOL_SIZE, onConnectionError });
+            const ds = createDataSource({ url: db.url, poolSize: env.DB_POOL_SIZE, onConnectionError, ...sessionTimeouts(env) });
             await ds.initialize();
             const applied = await migrate(ds);
             log.info({ event: 'db.migrated', applied, embedded: !!db.embedded }, 'database ready');
@@ -52,7 +52,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: UNIT_OF_WORK,
           inject: [RESOLVED_DATABASE, ENV, LOGGER],
           useFactory: (db: ResolvedDatabase, env: Env, log: Logger) =>
-            new PgUnitOfWork(db.url, env.DB_POOL_SIZE, (e) => log.warn({ event: 'db.connection-lost', pool: 'radflow-ingest', errCode: (e as { code?: unknown }).code }, 'database connection lost; the pool replaces it')),
+            new PgUnitOfWork(db.url, env.DB_POOL_SIZE, sessionTimeouts(env), (e) => log.warn({ event: 'db.connection-lost', pool: 'radflow-ingest', errCode: (e as { code?: unknown }).code }, 'database connection lost; the pool replaces it')),
         },
         { provide: AUDIT_TRAIL, inject: [PG_POOL], useFactory: (pool: Pool) => new PgAuditTrail(pool) },
       ],
@@ -65,6 +65,10 @@ export class DatabaseModule implements OnApplicationShutdown {
     if (this.ds.isInitialized) await this.ds.destroy();
     await this.db.embedded?.stop();
   }
+}
+
+function sessionTimeouts(env: Env): SessionTimeouts {
+  return { statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS, idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS };
 }
 
 /** TypeORM's own pg pool, shared with the code that streams rows or LISTENs. */

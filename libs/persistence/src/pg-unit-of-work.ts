@@ -5,6 +5,7 @@ import { PgMessageStore } from './repositories/pg-message.store';
 import { PgWorkflowStore } from './repositories/pg-workflow.store';
 import { SqlSession } from './repositories/sql';
 import { keepClientErrors } from './pg-client-errors';
+import { SessionTimeouts, sessionTimeoutConfig } from './data-source';
 
 /**
  * One Postgres transaction per call, on connections in pipeline mode. An HL7 order is a handful of
@@ -15,11 +16,11 @@ import { keepClientErrors } from './pg-client-errors';
 export class PgUnitOfWork implements UnitOfWork {
   private readonly pool: Pool;
 
-  constructor(url: string, poolSize: number, onConnectionError: (e: Error) => void = () => undefined) {
-    this.pool = new Pool({ connectionString: url, max: poolSize, pipeline: true, application_name: 'radflow-ingest', connectionTimeoutMillis: 5000, query_timeout: 30000, onConnect: keepClientErrors(onConnectionError) } as never);
-    // A connection that the server drops (restart, failover, terminated backend) is an event, not
-    // a crash: idle ones raise it here, checked-out ones through keepClientErrors; the pool
-    // replaces them on the next checkout.
+  constructor(url: string, poolSize: number, timeouts: SessionTimeouts = {}, onConnectionError: (e: Error) => void = () => undefined) {
+    this.pool = new Pool({ connectionString: url, max: poolSize, pipeline: true, application_name: 'radflow-ingest', connectionTimeoutMillis: 5000, ...sessionTimeoutConfig(timeouts), onConnect: keepClientErrors(onConnectionError) } as never);
+    // A connection that the server drops (restart, failover, terminated backend, a session timeout)
+    // is an event, not a crash: idle ones raise it here, checked-out ones through keepClientErrors
+    // and run(); the pool replaces them on the next checkout.
     this.pool.on('error', onConnectionError);
   }
 

@@ -34,8 +34,17 @@ function reject(result: number, source: number, reason: number, why: string): Ne
   return { accepted: false, pdu: { type: PduType.AssociateRj, result, source, reason }, why };
 }
 
-/** Decides A-ASSOCIATE-AC or -RJ for one request (PS3.8 9.3.3, 9.3.4; PS3.7 Annex D). Pure. */
-export function negotiate(rq: AssociateRqPdu, policy: NegotiationPolicy, peer: { address: string; atCapacity: boolean }): NegotiationResult {
+export interface NegotiationPeer {
+  address: string;
+  /**
+   * Whether the association limits leave room for this one. Asked only once the peer passed every
+   * other check, since making room may evict someone else's idle association.
+   */
+  hasRoom(): boolean;
+}
+
+/** Decides A-ASSOCIATE-AC or -RJ for one request (PS3.8 9.3.3, 9.3.4; PS3.7 Annex D). Pure but for `peer.hasRoom`. */
+export function negotiate(rq: AssociateRqPdu, policy: NegotiationPolicy, peer: NegotiationPeer): NegotiationResult {
   const { Permanent, Transient } = RejectResult;
   if ((rq.protocolVersion & 1) === 0) {
     return reject(Permanent, RejectSource.ServiceProviderAcse, RejectReason.acse.ProtocolVersionNotSupported, 'protocol version not supported');
@@ -52,7 +61,7 @@ export function negotiate(rq: AssociateRqPdu, policy: NegotiationPolicy, peer: {
   if (policy.allowedHosts.length > 0 && !policy.allowedHosts.includes(peer.address)) {
     return reject(Permanent, RejectSource.ServiceUser, RejectReason.user.NoReasonGiven, 'host not allowed');
   }
-  if (peer.atCapacity) {
+  if (!peer.hasRoom()) {
     return reject(Transient, RejectSource.ServiceProviderPresentation, RejectReason.presentation.LocalLimitExceeded, 'local limit exceeded');
   }
   const contexts = new Map<number, AcceptedContext>();

@@ -41,9 +41,9 @@ export interface AssociationOptions {
   artimTimeoutMs: number;
   idleTimeoutMs: number;
   logger: DimseLogger;
-  isAtCapacity(): boolean;
+  /** Whether the limits leave room for this association, evicting an idle one if need be. */
+  makeRoomFor(association: Association): boolean;
   createService(association: Association): AssociationService;
-  onEstablished(association: Association): void;
   onClosed(association: Association, outcome: AssociationOutcome): void;
 }
 
@@ -67,6 +67,9 @@ export class Association {
   private closing = false;
   private unframeable = false;
   private established = false;
+  private lastActivityAt = performance.now();
+  /** Writes waiting for 'drain': woken when the association ends, so no operation waits for a peer that is gone. */
+  private readonly drainWaiters = new Set<() => void>();
   private resolveClosed!: () => void;
   /** Resolves when the TCP connection is gone. */
   readonly closed = new Promise<void>((resolve) => (this.resolveClosed = resolve));
@@ -87,6 +90,16 @@ export class Association {
 
   get wasEstablished(): boolean {
     return this.established;
+  }
+
+  /** Counts against the association limits: established and not yet on its way out. */
+  get isLive(): boolean {
+    return this.state === 'Sta6' || this.state === 'Sta8';
+  }
+
+  /** When the last PDU went either way, if the association is open with no operation running; else undefined. */
+  get idleSince(): number | undefined {
+    return this.state === 'Sta6' && !this.service?.busy ? this.lastActivityAt : undefined;
   }
 
   /** Resolves when no DIMSE operation is running (at once if the association never got that far). */
@@ -122,6 +135,7 @@ export class Association {
     if (this.unframeable) return;
     // refresh() re-arms the idle timer without allocating a new one per TCP segment.
     if (this.state === 'Sta6') this.timer?.refresh();
+    this.lastActivityAt = performance.now();
     this.reader.push(chunk);
     try {
       for (let raw = this.reader.next(); raw && this.state !== 'Sta1'; raw = this.reader.next()) {
@@ -157,7 +171,7 @@ export class Association {
 
   private onAssociateRq(rq: AssociateRqPdu): void {
     this.info = { id: this.id, callingAeTitle: rq.callingAeTitle, calledAeTitle: rq.calledAeTitle, peerAddress: this.peerAddress };
-    const result = negotiate(rq, this.options.policy, { address: this.peerAddress, atCapacity: this.options.isAtCapacity() });
+    const result = negotiate(rq, this.options.policy, { address: this.peerAddress, hasRoom: () => this.options.makeRoomFor(this) });
     const log = { event: 'dimse.associate', association: this.id, callingAeTitle: rq.callingAeTitle, calledAeTitle: rq.calledAeTitle, peer: this.peerAddress };
     this.writeQuietly(encodePdu(result.pdu));
     if (!result.accepted) {
@@ -170,7 +184,6 @@ export class Association {
     this.state = 'Sta6';
     this.service = this.options.createService(this);
     this.established = true;
-    this.options.onEstablished(this);
     this.arm(this.options.idleTimeoutMs, () => this.onIdle());
     this.options.logger.info({ ...log, contexts: result.contexts.size, peerMaxPdu: this.peerMaxLength }, 'association accepted');
   }
@@ -203,6 +216,7 @@ export class Association {
   /** Sta13: wait for the peer to close, ARTIM as the backstop. */
   private enterSta13(): void {
     this.state = 'Sta13';
+    this.wakeDrainWaiters();
     this.service?.dispose();
     this.socket.end();
     this.arm(this.options.artimTimeoutMs, () => this.closeTransport());
@@ -217,6 +231,7 @@ export class Association {
     this.closing = true;
     this.state = 'Sta1';
     this.clearTimer();
+    this.wakeDrainWaiters();
     this.service?.dispose();
     this.options.onClosed(this, this.outcome);
     this.resolveClosed();
@@ -224,16 +239,24 @@ export class Association {
 
   private write(bytes: Buffer): Promise<void> {
     if (this.socket.destroyed || this.socket.writableEnded) return Promise.reject(new AssociationClosedError('socket closed'));
+    this.lastActivityAt = performance.now();
     if (this.socket.write(bytes)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         this.socket.off('drain', done);
         this.socket.off('close', done);
+        this.drainWaiters.delete(done);
         resolve();
       };
       this.socket.on('drain', done);
       this.socket.on('close', done);
+      this.drainWaiters.add(done);
     });
+  }
+
+  /** The next send() sees the state and throws AssociationClosedError: the operation ends, its finally blocks run. */
+  private wakeDrainWaiters(): void {
+    for (const done of [...this.drainWaiters]) done();
   }
 
   /** Control PDUs: if the socket is already gone there is nobody left to tell. */

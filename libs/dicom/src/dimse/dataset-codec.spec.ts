@@ -1,7 +1,7 @@
-import { CharsetError } from '../charset';
+import { CharsetError, CharsetErrorCode } from '../charset';
 import { decodeDataset } from './dataset-decoder';
 import { encodeDataset } from './dataset-encoder';
-import { DatasetDecodeError, DatasetEncodeError } from './dataset.errors';
+import { DatasetDecodeError, DatasetEncodeError, DatasetEncodeReason } from './dataset.errors';
 import { createDataset, DicomDataset, getSequence, getString, setSequence, setString, tag } from './dicom-dataset';
 import { Tags } from './dicom-dictionary';
 import { mwlAnswerFixture } from './mwl-answer.fixture';
@@ -82,11 +82,11 @@ describe.each(modes)('dataset codec, $name', ({ explicitVr }) => {
     const latin = createDataset();
     setString(latin, Tags.SpecificCharacterSet, 'ISO_IR 100');
     setString(latin, Tags.PatientName, 'Łukasz');
-    expect(() => encodeDataset(latin, { explicitVr })).toThrow(CharsetError);
+    expect(() => encodeDataset(latin, { explicitVr })).toThrow(expect.objectContaining({ reason: CharsetErrorCode.UnrepresentableCharacter, tag: Tags.PatientName, cause: expect.any(CharsetError) }));
     const cs = createDataset();
     setString(cs, Tags.SpecificCharacterSet, 'ISO_IR 192');
     setString(cs, Tags.Modality, 'ÇT');
-    expect(() => encodeDataset(cs, { explicitVr })).toThrow(CharsetError);
+    expect(() => encodeDataset(cs, { explicitVr })).toThrow(expect.objectContaining({ reason: CharsetErrorCode.UnrepresentableCharacter, tag: Tags.Modality }));
   });
 
   it('rejects truncated input with a typed error', () => {
@@ -147,5 +147,19 @@ describe('dataset codec, wire details', () => {
     setString(ds, Tags.PatientID, 'x'.repeat(70000));
     expect(() => encodeDataset(ds, { explicitVr: true })).toThrow(DatasetEncodeError);
     expect(() => encodeDataset(ds, { explicitVr: false })).not.toThrow();
+  });
+
+  it('names the innermost element that failed, and never its value', () => {
+    const item = setString(createDataset(), Tags.ScheduledStationName, 'S'.repeat(70000));
+    const ds = setSequence(setString(createDataset(), Tags.PatientID, 'P1'), Tags.ScheduledProcedureStepSequence, [item]);
+    let thrown: unknown;
+    try {
+      encodeDataset(ds, { explicitVr: true });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(DatasetEncodeError);
+    expect(thrown).toMatchObject({ reason: DatasetEncodeReason.ValueTooLong, tag: Tags.ScheduledStationName });
+    expect((thrown as Error).message).not.toContain('SSSS');
   });
 });

@@ -1,8 +1,8 @@
-import { assertEncodable, getTextCodec, getTextCodecForValue, TextCodec } from '../charset';
+import { assertEncodable, CharsetError, getTextCodec, getTextCodecForValue, TextCodec } from '../charset';
 import { ByteWriter } from './byte-writer';
 import { Tags } from './dicom-dictionary';
 import { DicomDataset, DicomElement, formatTag } from './dicom-dataset';
-import { DatasetEncodeError } from './dataset.errors';
+import { DatasetEncodeError, DatasetEncodeReason } from './dataset.errors';
 import { LONG_LENGTH_VRS, NUMBER_VR_SIZE, NumberVr, TEXT_VRS } from './vr';
 
 export interface EncodeOptions {
@@ -22,8 +22,9 @@ const shared = new ByteWriter(64 * 1024);
 
 /**
  * Encodes a dataset in Implicit or Explicit VR Little Endian. Text VRs follow the (0008,0005) of
- * the dataset (or the nearest enclosing one); a character that the declared set cannot represent
- * throws `CharsetError` — the caller decides what status that becomes.
+ * the dataset (or the nearest enclosing one). Anything that cannot be written — a character the
+ * declared set cannot represent (reason = the `CharsetError` code), a value too long for its length
+ * field — throws `DatasetEncodeError` naming the innermost element; the caller decides what happens.
  */
 export function encodeDataset(ds: DicomDataset, options: EncodeOptions): Buffer {
   const start = shared.pos;
@@ -55,6 +56,21 @@ function writeDataset(w: ByteWriter, ds: DicomDataset, opts: EncodeOptions, code
 }
 
 function writeElement(w: ByteWriter, t: number, el: DicomElement, opts: EncodeOptions, codec: TextCodec): void {
+  try {
+    writeElementAt(w, t, el, opts, codec);
+  } catch (err) {
+    throw located(err, t);
+  }
+}
+
+/** The innermost element wins: an item's element that failed is named, not its sequence. */
+function located(err: unknown, t: number): unknown {
+  if (err instanceof DatasetEncodeError) return err.tag === undefined ? new DatasetEncodeError(err.message, err.reason, t) : err;
+  if (err instanceof CharsetError) return new DatasetEncodeError(`${formatTag(t)}: ${err.message}`, err.code, t, { cause: err });
+  return err;
+}
+
+function writeElementAt(w: ByteWriter, t: number, el: DicomElement, opts: EncodeOptions, codec: TextCodec): void {
   w.tag(t);
   const long = !opts.explicitVr || LONG_LENGTH_VRS.has(el.vr);
   if (opts.explicitVr) {
@@ -77,7 +93,7 @@ function writeElement(w: ByteWriter, t: number, el: DicomElement, opts: EncodeOp
   writeValue(w, t, el, opts, codec);
   const length = w.pos - start;
   if (long) w.patchU32(lengthAt, length);
-  else if (length > 0xffff) throw new DatasetEncodeError(`${formatTag(t)} ${el.vr} value of ${length} bytes exceeds the 16-bit length field`);
+  else if (length > 0xffff) throw new DatasetEncodeError(`${formatTag(t)} ${el.vr} value of ${length} bytes exceeds the 16-bit length field`, DatasetEncodeReason.ValueTooLong, t);
   else w.patchU16(lengthAt, length);
 }
 
@@ -95,7 +111,7 @@ function writeValue(w: ByteWriter, t: number, el: DicomElement, opts: EncodeOpti
 }
 
 function checked(t: number, el: DicomElement, ok: boolean): DicomElement['value'] {
-  if (!ok) throw new DatasetEncodeError(`${formatTag(t)} value does not fit VR ${el.vr}`);
+  if (!ok) throw new DatasetEncodeError(`${formatTag(t)} value does not fit VR ${el.vr}`, DatasetEncodeReason.ValueDoesNotFitVr, t);
   return el.value;
 }
 
@@ -114,7 +130,7 @@ function writeString(w: ByteWriter, vr: string, value: string, codec: TextCodec)
 
 function writeNumbers(w: ByteWriter, t: number, vr: NumberVr, values: number[]): void {
   const size = NUMBER_VR_SIZE[vr];
-  if (!size) throw new DatasetEncodeError(`${formatTag(t)} numbers given for VR ${vr}`);
+  if (!size) throw new DatasetEncodeError(`${formatTag(t)} numbers given for VR ${vr}`, DatasetEncodeReason.ValueDoesNotFitVr, t);
   w.ensure(size * values.length);
   const b = w.buf;
   for (const v of values) {

@@ -1,5 +1,6 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { Association, AssociationOutcome } from './association';
+import { AbortReason, AbortSource } from './pdu';
 import type { NegotiationPolicy } from './association-negotiation';
 import type { DimseLogger, FindHandler, NHandler } from './dimse-handler';
 import { DimseService } from './dimse-service';
@@ -13,8 +14,14 @@ export interface DicomServerOptions {
   allowedCallingAeTitles?: string[];
   /** Exact peer IP addresses (IPv4-mapped IPv6 is unwrapped); empty or absent: any host. */
   allowedHosts?: string[];
-  /** Established associations beyond this are rejected as transient "local limit exceeded". Default 32. */
+  /**
+   * Established associations at once. At the limit a new one evicts the longest-idle association
+   * (A-ABORT; one with no operation running); with none idle it is rejected as transient "local
+   * limit exceeded". Default 32.
+   */
   maxAssociations?: number;
+  /** The same, counted per peer IP address: a peer at its limit can only evict its own idle associations. Default 16. */
+  maxAssociationsPerPeer?: number;
   /** Maximum Length we announce and enforce for incoming P-DATA-TF. Default 65536. */
   maxPduLength?: number;
   /** No incoming PDU for this long and no operation running: A-ABORT. Default 60 s. */
@@ -35,7 +42,13 @@ export interface DicomServerStats {
   associationsAborted: number;
   associationsRejected: number;
   associationsDropped: number;
+  /** Idle associations aborted to make room for a new one. */
+  associationsEvicted: number;
+  /** New associations refused because a limit was reached and nothing was idle. */
+  associationsRefusedAtLimit: number;
 }
+
+type LimitScope = 'peer' | 'total';
 
 const SILENT: DimseLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -45,8 +58,16 @@ export class DicomServer {
   private readonly associations = new Set<Association>();
   private readonly logger: DimseLogger;
   private readonly policy: NegotiationPolicy;
-  private established = 0;
-  private readonly counters: DicomServerStats = { associationsOpen: 0, associationsTotal: 0, associationsReleased: 0, associationsAborted: 0, associationsRejected: 0, associationsDropped: 0 };
+  private readonly counters: DicomServerStats = {
+    associationsOpen: 0,
+    associationsTotal: 0,
+    associationsReleased: 0,
+    associationsAborted: 0,
+    associationsRejected: 0,
+    associationsDropped: 0,
+    associationsEvicted: 0,
+    associationsRefusedAtLimit: 0,
+  };
 
   constructor(private readonly options: DicomServerOptions) {
     this.logger = options.logger ?? SILENT;
@@ -115,21 +136,59 @@ export class DicomServer {
       artimTimeoutMs: this.options.artimTimeoutMs ?? 10_000,
       idleTimeoutMs: this.options.idleTimeoutMs ?? 60_000,
       logger: this.logger,
-      isAtCapacity: () => this.established >= (this.options.maxAssociations ?? 32),
+      makeRoomFor: (a) => this.makeRoomFor(a),
       createService: (a) => new DimseService(a, { findHandler: this.options.findHandler, nHandler: this.options.nHandler, logger: this.logger }),
-      onEstablished: () => this.established++,
       onClosed: (a, outcome) => this.onClosed(a, outcome),
     });
     this.associations.add(association);
   }
 
+  /**
+   * Per-peer limit first, then the total: for each one that is full, pick its longest-idle member.
+   * Nobody is evicted unless every full limit has a victim, so a refused peer costs nobody anything.
+   */
+  private makeRoomFor(candidate: Association): boolean {
+    const limits: ReadonlyArray<[LimitScope, number, (a: Association) => boolean]> = [
+      ['peer', this.options.maxAssociationsPerPeer ?? 16, (a) => a.peerAddress === candidate.peerAddress],
+      ['total', this.options.maxAssociations ?? 32, () => true],
+    ];
+    const victims = new Map<Association, LimitScope>();
+    for (const [scope, limit, inScope] of limits) {
+      const members = Array.from(this.associations).filter((a) => a !== candidate && a.isLive && !victims.has(a) && inScope(a));
+      if (members.length < limit) continue;
+      const victim = longestIdle(members);
+      if (!victim) {
+        this.counters.associationsRefusedAtLimit++;
+        this.logger.warn({ event: 'dimse.association-limit', association: candidate.id, peer: candidate.peerAddress, scope, limit }, 'association limit reached, none idle to evict');
+        return false;
+      }
+      victims.set(victim, scope);
+    }
+    for (const [victim, scope] of victims) {
+      this.counters.associationsEvicted++;
+      const idleMs = Math.round(performance.now() - (victim.idleSince ?? performance.now()));
+      this.logger.info({ event: 'dimse.association-evicted', association: victim.id, peer: victim.peerAddress, callingAeTitle: victim.info.callingAeTitle, for: candidate.id, scope, idleMs }, 'idle association aborted to make room');
+      victim.abort(AbortSource.ServiceProvider, AbortReason.NotSpecified);
+    }
+    return true;
+  }
+
   private onClosed(association: Association, outcome: AssociationOutcome): void {
     this.associations.delete(association);
-    if (association.wasEstablished) this.established--;
     const key = ({ released: 'associationsReleased', aborted: 'associationsAborted', rejected: 'associationsRejected', dropped: 'associationsDropped' } as const)[outcome];
     this.counters[key]++;
     this.logger.info({ event: 'dimse.association-closed', association: association.id, callingAeTitle: association.info.callingAeTitle, outcome }, 'association closed');
   }
+}
+
+/** The idle association that has waited longest, if any. */
+function longestIdle(candidates: readonly Association[]): Association | undefined {
+  let oldest: Association | undefined;
+  for (const a of candidates) {
+    const since = a.idleSince;
+    if (since !== undefined && (oldest === undefined || since < (oldest.idleSince as number))) oldest = a;
+  }
+  return oldest;
 }
 
 function delay(ms: number): Promise<void> {

@@ -22,12 +22,15 @@ export interface FindRequest {
 
 /**
  * One match, sent at once as a Pending response. Put (0008,0005) into `identifier` to choose the
- * answer's character set; its strings are encoded accordingly, and a character that set cannot
- * represent turns the whole C-FIND into failure 0xC312 (never a '?' on the wire).
+ * answer's character set; its strings are encoded accordingly. A match that cannot be encoded (a
+ * character the set cannot represent — never a '?' on the wire —, a value too long for its VR) is
+ * left out and logged with `ref`, the attribute and the reason; the C-FIND goes on with the rest.
  */
 export interface FindMatch {
   status: 0xff00 | 0xff01;
   identifier: DicomDataset;
+  /** An id of ours for logs (e.g. the procedure step's row id); never patient data. */
+  ref?: string;
 }
 
 /** Final status of a C-FIND. Error Comment is cut to 64 ASCII characters on the wire. */

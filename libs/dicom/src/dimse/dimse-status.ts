@@ -2,8 +2,9 @@
  * DIMSE status values (PS3.7 Annex C, PS3.4 C.4.1.1.4 and K.4.1.1.4, F.7). The C3xx values are our
  * choices inside the C-FIND "unable to process" range and follow pynetdicom's meanings so
  * operators who know one know the other:
- *   C310 the identifier could not be decoded, C311 the find handler threw,
- *   C312 a match could not be encoded (e.g. a name not representable in the answer's charset).
+ *   C310 the identifier could not be decoded, C311 the find handler threw.
+ * A match that cannot be encoded is skipped (find-operation.ts); C312 is kept for SCUs and logs
+ * that know it but no longer sent: one bad row must not hide the rest of the worklist.
  */
 export const DimseStatus = {
   Success: 0x0000,

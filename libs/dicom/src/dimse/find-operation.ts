@@ -1,10 +1,12 @@
-import { CharsetError } from '../charset';
 import type { Association } from './association';
 import { AssociationClosedError } from './association';
 import type { AcceptedContext } from './association-negotiation';
 import { CommandField, DimseCommand } from './command-set';
 import { decodeDataset } from './dataset-decoder';
 import { encodeDataset } from './dataset-encoder';
+import { DatasetEncodeError } from './dataset.errors';
+import { formatTag } from './dicom-dataset';
+import { keywordOf } from './dicom-dictionary';
 import type { DimseLogger, FindHandler, FindMatch, FindOutcome } from './dimse-handler';
 import type { DimseMessage } from './dimse-message';
 import { DimseStatus, isPending } from './dimse-status';
@@ -22,8 +24,9 @@ export interface FindOperation {
 
 /**
  * One C-FIND: each match goes out as a Pending response as soon as the handler yields it (waiting
- * for 'drain' under backpressure); C-CANCEL aborts the controller and ends it with 0xFE00. The
- * handler's generator is always closed, so its finally blocks (cursors, transactions) run.
+ * for 'drain' under backpressure); C-CANCEL aborts the controller and ends it with 0xFE00. A match
+ * that cannot be encoded is skipped with a warning. The handler's generator is always closed, so
+ * its finally blocks (cursors, transactions) run.
  */
 export async function runFind(op: FindOperation): Promise<void> {
   const started = performance.now();
@@ -34,20 +37,25 @@ export async function runFind(op: FindOperation): Promise<void> {
       { commandField: CommandField.CFindRsp, messageIdBeingRespondedTo: command.messageId, affectedSopClassUid: op.context.abstractSyntax, status, hasDataset: dataset !== undefined, ...extra },
       dataset,
     );
-  const counter = { matches: 0 };
+  const counter = { matches: 0, skipped: 0 };
   const log = { association: op.association.id, messageId: command.messageId, callingAeTitle: op.association.info.callingAeTitle };
   try {
     const outcome = await stream(op, respond, counter);
     await respond(outcome.status, { errorComment: outcome.errorComment, offendingElement: outcome.offendingElements });
     const level = outcome.status >= 0xa000 && outcome.status !== DimseStatus.Cancel ? 'warn' : 'info';
-    op.logger[level]({ ...log, event: 'dimse.c-find', status: hex(outcome.status), matches: counter.matches, ms: Math.round(performance.now() - started) }, 'C-FIND done');
+    op.logger[level]({ ...log, event: 'dimse.c-find', status: hex(outcome.status), matches: counter.matches, skipped: counter.skipped, ms: Math.round(performance.now() - started) }, 'C-FIND done');
   } catch (err) {
     if (!(err instanceof AssociationClosedError)) throw err;
     op.logger.info({ ...log, event: 'dimse.c-find', matches: counter.matches, ms: Math.round(performance.now() - started) }, 'C-FIND ended with the association');
   }
 }
 
-async function stream(op: FindOperation, respond: (status: number, extra?: Partial<DimseCommand>, dataset?: Buffer) => Promise<void>, counter: { matches: number }): Promise<FindOutcome> {
+interface FindCounter {
+  matches: number;
+  skipped: number;
+}
+
+async function stream(op: FindOperation, respond: (status: number, extra?: Partial<DimseCommand>, dataset?: Buffer) => Promise<void>, counter: FindCounter): Promise<FindOutcome> {
   const { command } = op.message;
   const { signal } = op.controller;
   if (command.affectedSopClassUid !== op.context.abstractSyntax) return { status: DimseStatus.SopClassNotSupported };
@@ -74,14 +82,8 @@ async function stream(op: FindOperation, respond: (status: number, extra?: Parti
       if (next === CANCELLED || signal.aborted) return { status: DimseStatus.Cancel };
       if (next.done) return finalOutcome(next.value);
       if (!isPending(next.value.status)) return handlerFailure(op, new Error(`handler yielded status ${hex(next.value.status)}`));
-      let bytes: Buffer;
-      try {
-        bytes = encodeDataset(next.value.identifier, { explicitVr: op.context.explicitVr });
-      } catch (err) {
-        const detail = err instanceof CharsetError ? { code: err.code, charsets: err.charsets, codePoint: err.codePoint } : { error: (err as Error).message };
-        op.logger.warn({ event: 'dimse.c-find-encode', association: op.association.id, match: counter.matches + 1, ...detail }, 'match not encodable');
-        return { status: DimseStatus.FindMatchEncodingFailed, errorComment: 'A match could not be encoded in its character set' };
-      }
+      const bytes = encodeOrSkip(op, next.value, counter);
+      if (!bytes) continue;
       await respond(next.value.status, {}, bytes);
       counter.matches++;
     }
@@ -93,6 +95,25 @@ async function stream(op: FindOperation, respond: (status: number, extra?: Parti
     // until that settles, so then we do not wait for it (the signal tells it to stop).
     const closing = generator?.return(undefined).catch(() => undefined);
     if (!stuck) await closing;
+  }
+}
+
+/**
+ * One row nobody can encode (a value past its VR's length field, a character its set lacks) must
+ * not cost the modality the rest of its worklist: it is left out and named in the log by our id.
+ */
+function encodeOrSkip(op: FindOperation, match: FindMatch, counter: FindCounter): Buffer | undefined {
+  try {
+    return encodeDataset(match.identifier, { explicitVr: op.context.explicitVr });
+  } catch (err) {
+    if (!(err instanceof DatasetEncodeError)) throw err;
+    counter.skipped++;
+    const attribute = err.tag === undefined ? undefined : (keywordOf(err.tag) ?? formatTag(err.tag));
+    op.logger.warn(
+      { event: 'dimse.c-find-match-skipped', association: op.association.id, messageId: op.message.command.messageId, ref: match.ref, position: counter.matches + counter.skipped, attribute, reason: err.reason },
+      'match not encodable, left out',
+    );
+    return undefined;
   }
 }
 

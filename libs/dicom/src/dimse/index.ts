@@ -1,14 +1,14 @@
 export { Association, AssociationClosedError } from './association';
 export type { AssociationOutcome, AssociationState } from './association';
 export { negotiate } from './association-negotiation';
-export type { AcceptedContext, NegotiationPolicy, NegotiationResult } from './association-negotiation';
+export type { AcceptedContext, NegotiationPeer, NegotiationPolicy, NegotiationResult } from './association-negotiation';
 export { CommandField, decodeCommand, encodeCommand, NO_DATASET } from './command-set';
 export type { DimseCommand } from './command-set';
 export { decodeDataset } from './dataset-decoder';
 export type { DecodeOptions } from './dataset-decoder';
 export { encodeDataset } from './dataset-encoder';
 export type { EncodeOptions } from './dataset-encoder';
-export { DatasetDecodeError, DatasetEncodeError } from './dataset.errors';
+export { DatasetDecodeError, DatasetEncodeError, DatasetEncodeReason } from './dataset.errors';
 export { createDataset, formatTag, getNumbers, getSequence, getSpecificCharacterSet, getString, getStrings, setNumbers, setSequence, setString, tag } from './dicom-dataset';
 export type { DicomDataset, DicomElement } from './dicom-dataset';
 export { keywordOf, Tags, vrOf } from './dicom-dictionary';

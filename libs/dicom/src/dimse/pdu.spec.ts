@@ -142,7 +142,7 @@ describe('association negotiation', () => {
     implementationClassUid: '2.25.1',
     implementationVersionName: 'RADFLOW',
   };
-  const peer = { address: '10.0.0.5', atCapacity: false };
+  const peer = { address: '10.0.0.5', hasRoom: (): boolean => true };
 
   it('accepts known abstract syntaxes, prefers explicit VR, rejects others with reasons 3 and 4', () => {
     const result = negotiate(rq(), policy, peer);
@@ -161,13 +161,22 @@ describe('association negotiation', () => {
     ['wrong called AE title', rq({ calledAeTitle: 'OTHER' }), policy, peer, [1, 1, 7]],
     ['calling AE not allowed', rq(), { ...policy, allowedCallingAeTitles: ['MR01'] }, peer, [1, 1, 3]],
     ['host not allowed', rq(), { ...policy, allowedHosts: ['10.0.0.9'] }, peer, [1, 1, 1]],
-    ['at capacity', rq(), policy, { ...peer, atCapacity: true }, [2, 3, 2]],
+    ['at capacity', rq(), policy, { ...peer, hasRoom: (): boolean => false }, [2, 3, 2]],
     ['unknown application context', rq({ applicationContext: '1.2.3' }), policy, peer, [1, 1, 2]],
     ['protocol version without bit 0', rq({ protocolVersion: 2 }), policy, peer, [1, 2, 2]],
   ] as const)('rejects when %s', (_name, request, pol, p, [result, source, reason]) => {
     const outcome = negotiate(request, pol, p);
     expect(outcome.accepted).toBe(false);
     expect(outcome.pdu).toMatchObject({ type: PduType.AssociateRj, result, source, reason });
+  });
+
+  it('asks for room only once every other check passed (making room may evict an idle association)', () => {
+    const hasRoom = jest.fn(() => true);
+    expect(negotiate(rq(), { ...policy, allowedCallingAeTitles: ['MR01'] }, { ...peer, hasRoom }).accepted).toBe(false);
+    expect(negotiate(rq(), { ...policy, allowedHosts: ['10.0.0.9'] }, { ...peer, hasRoom }).accepted).toBe(false);
+    expect(hasRoom).not.toHaveBeenCalled();
+    expect(negotiate(rq(), policy, { ...peer, hasRoom }).accepted).toBe(true);
+    expect(hasRoom).toHaveBeenCalledTimes(1);
   });
 
   it("accepts any called AE title with calledAeCheck 'any'", () => {

@@ -39,15 +39,16 @@ export class TestScu {
     this.closed = new Promise((resolve) => socket.on('close', () => (this.wake(), resolve())));
   }
 
-  static connect(port: number): Promise<TestScu> {
+  /** `localAddress` (another loopback address such as 127.0.0.2) makes the server see a different peer. */
+  static connect(port: number, localAddress?: string): Promise<TestScu> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new TestScu(socket)));
+      const socket = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(new TestScu(socket)));
       socket.once('error', reject);
     });
   }
 
-  static async associated(port: number, overrides: Partial<AssociateRqPdu> = {}): Promise<TestScu> {
-    const scu = await TestScu.connect(port);
+  static async associated(port: number, overrides: Partial<AssociateRqPdu> = {}, localAddress?: string): Promise<TestScu> {
+    const scu = await TestScu.connect(port, localAddress);
     const answer = await scu.associate(overrides);
     if (answer.type !== PduType.AssociateAc) throw new Error(`association rejected: ${JSON.stringify(answer)}`);
     return scu;
@@ -97,6 +98,21 @@ export class TestScu {
 
   get isClosed(): boolean {
     return this.socket.destroyed;
+  }
+
+  /** DIMSE messages received and not yet taken with nextMessage(). */
+  get messagesWaiting(): number {
+    return this.messages.length;
+  }
+
+  /** A-ABORT (source: service user) and close, as a modality that gives up mid-operation. */
+  abort(): void {
+    this.socket.end(encodePdu({ type: PduType.Abort, source: 0, reason: 0 }));
+  }
+
+  /** TCP RST: the peer vanishes without any PDU. */
+  reset(): void {
+    this.socket.resetAndDestroy();
   }
 
   async release(): Promise<Pdu> {

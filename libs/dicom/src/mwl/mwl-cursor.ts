@@ -24,6 +24,11 @@ export class WorklistDatabaseError extends Error {
  * Streams the rows (as arrays) of one statement through a server-side cursor (`DECLARE … CURSOR`
  * + `FETCH n`) in a read-only transaction on a connection of its own. Stops before the next
  * FETCH once `signal` aborts or the consumer returns; closing the transaction closes the cursor.
+ *
+ * The connection goes back to the pool on every path: when the generator finishes or is closed,
+ * and also as soon as `signal` aborts while it waits at a `yield` — a consumer that dies there
+ * (association aborted, socket reset) may never call return(), and the connection would sit
+ * "idle in transaction" until the server's timeout.
  */
 export async function* streamRows(pool: Pool, sql: { text: string; values: unknown[] }, options: CursorOptions): AsyncGenerator<unknown[], void, void> {
   const batch = options.batchSize ?? 200;
@@ -33,7 +38,9 @@ export async function* streamRows(pool: Pool, sql: { text: string; values: unkno
   } catch (err) {
     throw new WorklistDatabaseError(err, true);
   }
-  let broken: Error | undefined;
+  const lease = new CursorLease(client);
+  const releaseIfWaiting = (): void => void (lease.querying ? undefined : lease.release());
+  options.signal.addEventListener('abort', releaseIfWaiting, { once: true });
   try {
     let rows: unknown[][];
     try {
@@ -41,8 +48,8 @@ export async function* streamRows(pool: Pool, sql: { text: string; values: unkno
       // planner walk the start index hoping for early matches (5x slower for `SMI*` at 100k).
       // The worklist lives in memory; at the default random_page_cost of 4 the planner hashes
       // whole tables instead of probing their primary keys (Q2: 296 → 186 ms at 1M steps).
-      await client.query(BEGIN);
-      await client.query({ text: `DECLARE mwl_answers NO SCROLL CURSOR FOR\n${sql.text}`, values: sql.values });
+      await lease.query(BEGIN);
+      await lease.query({ text: `DECLARE mwl_answers NO SCROLL CURSOR FOR\n${sql.text}`, values: sql.values });
     } catch (err) {
       throw new WorklistDatabaseError(err, isUnavailable(err));
     }
@@ -50,19 +57,53 @@ export async function* streamRows(pool: Pool, sql: { text: string; values: unkno
     do {
       if (options.signal.aborted) return;
       try {
-        rows = (await client.query<unknown[]>(fetch)).rows;
+        rows = (await lease.query<unknown[]>(fetch)).rows;
       } catch (err) {
         throw new WorklistDatabaseError(err, isUnavailable(err));
       }
       for (const row of rows) {
-        yield row;
         if (options.signal.aborted) return;
+        yield row;
       }
     } while (rows.length === batch);
   } finally {
-    // Read-only, so ROLLBACK loses nothing; a connection that cannot even do that is destroyed.
-    await client.query('ROLLBACK').catch((err: Error) => (broken = err));
-    client.release(broken);
+    options.signal.removeEventListener('abort', releaseIfWaiting);
+    await lease.release();
+  }
+}
+
+/** One checked-out connection that is given back exactly once, however many paths try. */
+class CursorLease {
+  querying = false;
+  private released: Promise<void> | undefined;
+  /** Set when the server ends the session between statements (idle_in_transaction_session_timeout, restart). */
+  private lost: Error | undefined;
+  // pg emits 'error' on a checked-out client that has no query running; unheard, it would end the process.
+  private readonly onLost = (err: Error): void => void (this.lost = err);
+
+  constructor(private readonly client: PoolClient) {
+    client.on('error', this.onLost);
+  }
+
+  async query<R extends unknown[] = unknown[]>(q: string | { text: string; values?: unknown[]; rowMode?: 'array' }): Promise<{ rows: R[] }> {
+    if (this.released) throw new Error('cursor connection already released');
+    if (this.lost) throw this.lost;
+    this.querying = true;
+    try {
+      return await this.client.query<R>(q as never);
+    } finally {
+      this.querying = false;
+    }
+  }
+
+  /** Read-only, so ROLLBACK loses nothing; a connection that cannot even do that is destroyed. */
+  release(): Promise<void> {
+    const give = (err?: Error): void => {
+      this.client.off('error', this.onLost);
+      this.client.release(err ?? this.lost);
+    };
+    this.released ??= this.lost ? Promise.resolve(give()) : this.client.query('ROLLBACK').then(() => give(), give);
+    return this.released;
   }
 }
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Pool } from 'pg';
 import { createDataset, DicomDataset, DicomElement, getString } from '../dimse/dicom-dataset';
 import { Tags } from '../dimse/dicom-dictionary';
@@ -14,7 +15,7 @@ const QUERY: El[] = [s(Tags.PatientName, 'PN'), s(Tags.PatientID, 'LO', 'P*'), [
 function fakePool(rows: unknown[][], failures: { connect?: Error; declare?: Error } = {}) {
   const log: string[] = [];
   let next = 0;
-  const client = {
+  const client = Object.assign(new EventEmitter(), {
     query: jest.fn(async (q: string | { text: string }, _values?: unknown[]) => {
       const text = typeof q === 'string' ? q : q.text;
       log.push(text.split('\n')[0]);
@@ -33,7 +34,7 @@ function fakePool(rows: unknown[][], failures: { connect?: Error; declare?: Erro
       throw new Error(`unexpected statement: ${text}`);
     }),
     release: jest.fn(),
-  };
+  });
   const pool = {
     connect: jest.fn(async () => {
       if (failures.connect) throw failures.connect;
@@ -129,6 +130,34 @@ describe('MwlFindHandler', () => {
     expect(log.filter((l) => l.startsWith('FETCH'))).toHaveLength(1);
     expect(log[log.length - 1]).toBe('ROLLBACK');
     expect(client.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives the connection back as soon as the signal aborts, even if nobody ever resumes or closes the generator', async () => {
+    const { pool, client, log } = fakePool(rowsFor(QUERY, 10));
+    const controller = new AbortController();
+    const gen = new MwlFindHandler(pool, { fetchSize: 5 }).find(request(createDataset(QUERY)), controller.signal);
+    expect((await gen.next()).done).toBe(false);
+    // The consumer dies here (association aborted while it waited for 'drain'): no next(), no return().
+    controller.abort();
+    await new Promise((r) => setImmediate(r));
+    expect(log[log.length - 1]).toBe('ROLLBACK');
+    expect(client.release).toHaveBeenCalledTimes(1);
+    expect(client.listenerCount('error')).toBe(0);
+    // A late resume finds the signal aborted: no statement on the returned connection, no second release.
+    expect((await gen.next()).done).toBe(true);
+    expect(log.filter((l) => l === 'ROLLBACK')).toHaveLength(1);
+    expect(client.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('survives the server ending the session between statements (idle in transaction timeout): 0xC001, connection destroyed', async () => {
+    const { pool, client } = fakePool(rowsFor(QUERY, 10));
+    const gen = new MwlFindHandler(pool, { fetchSize: 5 }).find(request(createDataset(QUERY)), new AbortController().signal);
+    for (let i = 0; i < 5; i++) expect((await gen.next()).done).toBe(false);
+    const lost = new Error('terminating connection due to idle-in-transaction timeout');
+    client.emit('error', lost); // would be an uncaught 'error' event without a listener
+    const end = await gen.next();
+    expect(end).toEqual({ done: true, value: { status: MwlStatus.DatabaseUnavailable, errorComment: 'Worklist database unavailable' } });
+    expect(client.release).toHaveBeenCalledWith(lost);
   });
 
   it('answers 0xC001 when the database cannot be reached', async () => {

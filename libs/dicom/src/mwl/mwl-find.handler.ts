@@ -90,7 +90,7 @@ export class MwlFindHandler implements FindHandler {
         }
         const answer = plan.map(row, charset);
         if (answer.fellBack) fallbacks.push(plan.stepId(row));
-        yield { status, identifier: answer.identifier };
+        yield { status, identifier: answer.identifier, ref: plan.stepId(row) };
         sent++;
       }
     } catch (err) {
