@@ -1,5 +1,5 @@
 import { Env } from '@radflow/config';
-import { Hl7InboundOptions } from '@radflow/hl7';
+import { ALL_LENIENT, DEFAULT_MODALITY_ALIASES, Hl7InboundOptions, SenderProfile, singleProfile } from '@radflow/hl7';
 
 export function inboundOptionsFrom(env: Env): Hl7InboundOptions {
   return {
@@ -11,6 +11,23 @@ export function inboundOptionsFrom(env: Env): Hl7InboundOptions {
     receivingFacility: env.HL7_RECEIVING_FACILITY,
     stationAeByModality: env.HL7_STATION_AE_BY_MODALITY,
     orderPolicy: { newOrderWhenExists: env.HL7_NEW_ORDER_EXISTS, uidRoot: env.RADFLOW_UID_ROOT },
+    profiles: singleProfile(defaultProfileFrom(env)),
     limits: { maxSegments: env.HL7_MAX_SEGMENTS, maxRepetitions: env.HL7_MAX_REPETITIONS, maxFieldChars: env.HL7_MAX_FIELD_CHARS },
+  };
+}
+
+/** The profile every sender gets when no profile file names it: today's variables, all rules lenient. */
+export function defaultProfileFrom(env: Env): SenderProfile {
+  return {
+    name: 'default',
+    charset: env.HL7_DEFAULT_CHARSET,
+    ackMode: 'original',
+    leniency: ALL_LENIENT,
+    accessionSources: ['OBR-18', 'IPC-1', 'filler', 'placer'],
+    stationAeByModality: env.HL7_STATION_AE_BY_MODALITY,
+    stationAeByLocation: {},
+    modalityAliases: DEFAULT_MODALITY_ALIASES,
+    processingIds: env.HL7_PROCESSING_IDS,
+    newOrderWhenExists: env.HL7_NEW_ORDER_EXISTS,
   };
 }

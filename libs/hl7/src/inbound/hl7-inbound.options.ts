@@ -1,5 +1,6 @@
 import { OrderPolicy } from '@radflow/domain';
 import { Hl7Limits } from '../parser';
+import { SenderProfiles } from './sender-profile';
 
 /** Site choices for inbound HL7, taken from the validated environment by the app. */
 export interface Hl7InboundOptions {
@@ -14,4 +15,6 @@ export interface Hl7InboundOptions {
   orderPolicy: OrderPolicy;
   /** Caps on one message (HL7_MAX_SEGMENTS, HL7_MAX_REPETITIONS, HL7_MAX_FIELD_CHARS); the parser's defaults when unset. */
   limits?: Hl7Limits;
+  /** Per-sender choices (sender profiles); every sender gets the environment's profile when unset. */
+  profiles?: SenderProfiles;
 }

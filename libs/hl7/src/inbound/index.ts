@@ -1,3 +1,4 @@
 export * from './hl7-inbound.options';
 export * from './hl7-inbound.service';
 export * from './message-routes';
+export * from './sender-profile';
