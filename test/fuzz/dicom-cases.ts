@@ -75,6 +75,7 @@ const RQ_MUTATORS: Record<string, (rng: Rng, p: RqParts) => void> = {
   manyContexts: (rng, p) => propose(p, Array.from({ length: rng.int(100, 300) }, (_, i) => ({ id: (2 * i + 1) & 0xff, abstractSyntax: rng.pick([Uid.MwlFind, Uid.Verification, '1.2.3']), transferSyntaxes: Array.from({ length: rng.int(1, 8) }, () => rng.pick([Uid.ExplicitLE, Uid.ImplicitLE, '1.2.840.10008.1.2.2'])) }))),
   contextItemLength: (rng, p) => {
     p.proposed = null;
+    if (p.contexts.length === 0) return; // an earlier mutation left no context item to damage
     const i = rng.int(0, p.contexts.length - 1);
     const c = Buffer.from(p.contexts[i]);
     c.writeUInt16BE((c.readUInt16BE(2) + rng.pick([-8, -1, 1, 3, 200, 60000])) & 0xffff, 2);

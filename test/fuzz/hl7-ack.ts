@@ -15,12 +15,16 @@ export function readAck(payload: Buffer): AckView {
   const segs = payload.toString('latin1').split(/\r\n|\r|\n/).filter(Boolean);
   const head = segs[0] ?? '';
   const batch = /^(BHS|FHS)/.test(head);
-  // An ACK may echo the sender's delimiters, so read it with its own field separator (MSH-1).
-  const sep = head.charAt(3);
-  const msas = segs.filter((s) => s.startsWith(`MSA${sep}`)).map((s) => {
+  // An ACK may echo the sender's delimiters, so each MSA is read with the field separator of the
+  // MSH (or BHS) before it, as a RIS reading the batch one message at a time would.
+  let sep = head.charAt(3);
+  const msas: AckView['msas'] = [];
+  for (const s of segs) {
+    if (/^(MSH|BHS|FHS)/.test(s)) sep = s.charAt(3);
+    if (!s.startsWith(`MSA${sep}`)) continue;
     const f = s.split(sep);
-    return { code: f[1] ?? '', controlId: f[2] ?? '' };
-  });
+    msas.push({ code: f[1] ?? '', controlId: f[2] ?? '' });
+  }
   let problem: string | undefined;
   if (!/^(MSH|BHS|FHS)[^A-Za-z0-9\s]/.test(head)) problem = `ACK does not start with MSH and a field separator: ${JSON.stringify(head.slice(0, 40))}`;
   else if (!batch && msas.length !== 1) problem = `ACK with ${msas.length} MSA segments`;

@@ -20,6 +20,8 @@ const config = fuzzConfig('hl7');
 const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 const CONNECTIONS = Number(process.env.FUZZ_CONNECTIONS ?? 4);
 const CASE_DEADLINE_MS = 30_000;
+/** A batch is applied one message (one transaction) at a time: its deadline grows with its messages. */
+const DEADLINE_MS_PER_MESSAGE = 20;
 const HEALTH_EVERY = 100;
 const RSS_GROWTH_LIMIT_MB = 300;
 const replay = (index: number): string => `FUZZ_SEED=${config.seed} FUZZ_CASE=${index} npx jest test/fuzz/hl7-mllp.e2e-spec.ts --selectProjects integration`;
@@ -58,7 +60,8 @@ describe(`HL7 over MLLP fuzz (seed ${config.seed})`, () => {
         const c = hl7Case(config.seed, index, MAX_MESSAGE_BYTES);
         report.phase('generate', performance.now() - t);
         t = performance.now();
-        const result = await playPlan(radflow.hl7Port, c.plan, c.expected, CASE_DEADLINE_MS);
+        const messages = c.plan.writes.reduce((n, w) => n + countMessages(w), 0);
+        const result = await playPlan(radflow.hl7Port, c.plan, c.expected, CASE_DEADLINE_MS + DEADLINE_MS_PER_MESSAGE * messages);
         report.took(index, performance.now() - t, c.labels.join(' + '));
         report.phase('play', performance.now() - t);
         t = performance.now();
@@ -99,3 +102,9 @@ describe(`HL7 over MLLP fuzz (seed ${config.seed})`, () => {
     expect(sessions).toEqual({});
   });
 });
+
+function countMessages(bytes: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf('MSH'); at >= 0; at = bytes.indexOf('MSH', at + 3)) n++;
+  return n;
+}

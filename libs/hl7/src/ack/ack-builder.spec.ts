@@ -1,5 +1,6 @@
 import { frame } from '../mllp/mllp-encoder';
-import { Hl7InputError, Hl7Message, parseHl7 } from '../parser';
+import { DEFAULT_DELIMITERS, Hl7InputError, Hl7Message, parseHl7 } from '../parser';
+import { ackDelimiters } from './ack-safe-text';
 import { ackInboundOf, buildAck, buildAckForUnparseable, BuildAckInput, formatHl7Timestamp } from './ack-builder';
 import { buildFallbackAck, isFramableAck } from './fallback-ack';
 import { Hl7Error, Hl7ErrorCode } from './hl7-error';
@@ -328,3 +329,11 @@ describe('buildAck, oversized echoes', () => {
   });
 });
 
+
+describe('ackDelimiters', () => {
+  it('reuses distinct punctuation, and falls back to |^~\\& for letters, spaces, control characters or repeats', () => {
+    const d = (s: string) => ({ field: s[0], component: s[1], repetition: s[2], escape: s[3], subcomponent: s[4] ?? '' });
+    expect(ackDelimiters(d('#^~\\&')).field).toBe('#');
+    for (const bad of ['l^~\\&', ' ^~\\&', '\x1c^~\\&', '|^^\\&', '|^~\\']) expect(ackDelimiters(d(bad))).toEqual(DEFAULT_DELIMITERS);
+  });
+});

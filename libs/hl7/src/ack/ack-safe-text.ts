@@ -15,14 +15,14 @@ export function hasControlCharacter(text: string): boolean {
 }
 
 /**
- * Delimiters the ACK may reuse: printable ones only. A message whose MSH-1/MSH-2 holds a control
- * character (the parser allows anything but letters, digits and white space) is answered with
- * the standard `|^~\&`.
+ * Delimiters the ACK may reuse: distinct printable punctuation only. A message whose MSH-1/MSH-2
+ * holds a control character (the parser allows anything but letters, digits and white space), or
+ * a batch header with unusable ones, is answered with the standard `|^~\&`.
  */
 export function ackDelimiters(inbound: Delimiters): Delimiters {
   const chars = [inbound.field, inbound.component, inbound.repetition, inbound.escape, inbound.subcomponent];
-  const printable = chars.every((c) => c.length === 1 && !hasControlCharacter(c));
-  return printable ? { ...inbound, truncation: undefined } : DEFAULT_DELIMITERS;
+  const usable = chars.every((c) => c.length === 1 && !hasControlCharacter(c) && !/[A-Za-z0-9\s]/.test(c)) && new Set(chars).size === chars.length;
+  return usable ? { ...inbound, truncation: undefined } : DEFAULT_DELIMITERS;
 }
 
 /** Escapes a plain (unescaped) value for the ACK: separators as usual, control characters as `\Xhh\`. */

@@ -278,9 +278,9 @@ export class Hl7InboundService {
     } catch (e) {
       return this.unparseable(Buffer.from(text, 'utf8'), ctx, toHl7Error(e));
     }
-    const [first, second] = text.split(/\r\n|\r|\n/, 2);
-    const header = first.startsWith('FHS') ? second ?? first : first;
-    // Only printable delimiters are echoed: a control character here would make the batch ACK unframable.
+    // The batch ACK is read with the delimiters its ACKs use, so its BHS takes the first message's
+    // (the sender's BHS may disagree with its own MSH); only usable delimiters are echoed.
+    const header = messages[0] ?? '';
     const d = ackDelimiters({ field: header[3] ?? '', component: header[4] ?? '', repetition: header[5] ?? '', escape: header[6] ?? '', subcomponent: header[7] ?? '' });
     const fs = d.field;
     parts.push(Buffer.from(`BHS${fs}${d.component}${d.repetition}${d.escape}${d.subcomponent}${fs}${this.options.receivingApplication}${fs}${this.options.receivingFacility}\r`, 'latin1'));
