@@ -104,4 +104,16 @@ describe('HL7 hostile input (e2e)', () => {
          JOIN imaging_orders o ON o.id = r.order_ref WHERE o.accession_number = $1`, [accession]);
     expect(step).toEqual({ status: 'CANCELED', start_date: '20261124' });
   });
+
+  it('answers a batch whose BHS declares unusable delimiters with a batch ACK a RIS can read', async () => {
+    const [first, second] = [`BHA${tag()}`, `BHB${tag()}`];
+    const body = [adt({ event: 'A08', version: '2.5.1', controlId: first, patientId: `P-${first}` }), adt({ event: 'A08', version: '2.5.1', controlId: second, patientId: `P-${second}` })];
+    const batch = `BHSl^~\\&lRISlHOSP\r${body.map((m) => m.replace(/\r?$/, '\r')).join('')}BTS|2\r`;
+    const reply = (await sendRaw(radflow.hl7Port, Buffer.from(batch, 'latin1'))).toString('latin1').split('\r').filter(Boolean);
+    expect(reply[0]).toMatch(/^BHS\|\^~\\&\|/);
+    const msas = reply.filter((line) => line.startsWith('MSA|')).map((line) => line.split('|').slice(1, 3));
+    expect(msas).toEqual([['AA', first], ['AA', second]]);
+    expect(reply[reply.length - 1]).toBe('BTS|2');
+  });
 });
+
