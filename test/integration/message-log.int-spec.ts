@@ -158,7 +158,7 @@ describe('message <id>', () => {
     expect(r.out).toContain('ACK         AA (applied)');
     expect(r.out).toContain('patient     SYNPHI0001 (HOSP_A) PHISENTINEL^ALICE');
     expect(r.out).toMatch(/raw bytes {3}\d+ bytes as received/);
-    expect(r.out).toMatch(/\n {2}MSH\|\^~\\x5c&\|RIS\|HOSP_A\|.*\\r\n/); // escaped bytes, one segment a line
+    expect(r.out).toMatch(/\n {2}MSH\|\^~\\&\|RIS\|HOSP_A\|.*\\r\n/); // escaped bytes, one segment a line
     expect(r.out).toContain('decoded     as UNICODE UTF-8, one segment a line:');
     expect(r.out).toMatch(/\n {2}PID\|.*PHISENTINEL\^ALICE/);
     expect(r.out).toMatch(/ACK sent:\n {2}MSH\|.*\n {2}MSA\|AA\|LOGAPPLIED1/);

@@ -55,10 +55,10 @@ describe('formatMessageList', () => {
 });
 
 describe('raw bytes', () => {
-  const raw = Buffer.from('MSH|^~\\&|RIS\rPID|||SYN1||M\xfcLLER\r\nZZZ|\x00', 'latin1');
+  const raw = Buffer.from('MSH|^~\\&|RIS\rPID|||SYN1||M\xfcLLER\r\nZZZ|\\x41|\x00', 'latin1');
 
-  it('escapes everything outside printable ASCII (backslash too) and breaks lines after segment ends', () => {
-    expect(escapedLines(raw)).toEqual(['MSH|^~\\x5c&|RIS\\r', 'PID|||SYN1||M\\xfcLLER\\r\\n', 'ZZZ|\\x00']);
+  it('escapes everything outside printable ASCII (and a sent \\x) and breaks lines after segment ends', () => {
+    expect(escapedLines(raw)).toEqual(['MSH|^~\\&|RIS\\r', 'PID|||SYN1||M\\xfcLLER\\r\\n', 'ZZZ|\\x5cx41|\\x00']);
   });
 
   it('dumps 16 bytes a line with their offset and ASCII', () => {
@@ -80,7 +80,7 @@ describe('formatMessageDetail', () => {
   it('prints the header, raw bytes, decoded segments, the ACK and the rows changed', () => {
     const out = formatMessageDetail(detail, { hex: false });
     expect(out).toContain('ACK         AE (refused)\nerror       103: order control XY not supported\npatient     SYN1 (no name)\n');
-    expect(out).toContain('raw bytes   24 bytes as received (escaped: bytes outside printable ASCII as \\xNN):\n  MSH|^~\\x5c&|RIS\\r\n  PID|||SYN1\\r\n');
+    expect(out).toContain('raw bytes   24 bytes as received (escaped: bytes outside printable ASCII as \\xNN):\n  MSH|^~\\&|RIS\\r\n  PID|||SYN1\\r\n');
     expect(out).toContain('decoded     as 8859/1, one segment a line:\n  MSH|^~\\&|RIS\n  PID|||SYN1\n');
     expect(out).toContain('ACK sent:\n  MSH|^~\\&|RADFLOW\n  MSA|AE|MSG000002\n');
     expect(out).toContain('rows changed (history rows naming this message): 1\n  2026-12-04T09:58:01Z  order.new  - -> SCHEDULED  step s-1 (SPS SPS1), procedure p-1, accession ACC1\n');

@@ -63,7 +63,7 @@ export function formatMessageDetail(m: MessageDetail, o: { hex: boolean }): stri
   return `${out.join('\n')}\n`;
 }
 
-/** Printable ASCII as is, a line break after each segment end, every other byte as \xNN (backslash too, so it reads back). */
+/** Printable ASCII as is, a line break after each segment end, every other byte as \xNN (and a sent `\x`, so it reads back). */
 export function escapedLines(bytes: Buffer): string[] {
   const lines: string[] = [];
   let line = '';
@@ -77,7 +77,8 @@ export function escapedLines(bytes: Buffer): string[] {
       }
       continue;
     }
-    line += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+    const ambiguous = b === 0x5c && bytes[i + 1] === 0x78; // a sent `\x` would read as one of our escapes
+    line += b >= 0x20 && b < 0x7f && !ambiguous ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
   }
   if (line) lines.push(line);
   return lines;
