@@ -1,6 +1,8 @@
 import { ConfigError, Env, loadEnv } from '@radflow/config';
 import { migrateCommand } from './commands/migrate.command';
 import { importWorklistCommand } from './commands/import-worklist.command';
+import { messagesCommand } from './commands/messages.command';
+import { messageCommand } from './commands/message.command';
 
 type Command = { run: (env: Readonly<Env>, args: string[]) => Promise<number>; usage: string };
 
@@ -8,6 +10,8 @@ type Command = { run: (env: Readonly<Env>, args: string[]) => Promise<number>; u
 const COMMANDS: Record<string, Command> = {
   migrate: { run: (env) => migrateCommand(env), usage: 'migrate                      apply pending database migrations' },
   'import-worklist': { run: (env, args) => importWorklistCommand(env, args), usage: 'import-worklist <folder>     load DICOM worklist files (.wl) as scheduled steps' },
+  messages: { run: (env, args) => messagesCommand(env, args), usage: 'messages [--since 1h] …      list stored HL7 messages without PHI (--help for filters)' },
+  message: { run: (env, args) => messageCommand(env, args), usage: 'message <id>                 one stored HL7 message in full (PHI: audited)' },
 };
 
 async function main(argv: string[]): Promise<number> {

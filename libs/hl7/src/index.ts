@@ -5,3 +5,4 @@ export * from './msh';
 export * from './ack';
 export * from './mapping';
 export * from './inbound';
+export * from './message-log';

@@ -4,6 +4,7 @@ export * from './pg-unit-of-work';
 export * from './embedded/embedded-postgres';
 export { PgWorkflowStore } from './repositories/pg-workflow.store';
 export { PgMessageStore } from './repositories/pg-message.store';
+export { PgMessageLog } from './repositories/pg-message.log';
 export * from './database.module';
 export { PgAuditTrail } from './repositories/pg-audit.trail';
 export * from './process.module';

@@ -1,1 +1,2 @@
 export * from './inbound-message';
+export * from './message-log';

@@ -1,0 +1,2 @@
+export * from './stored-message.reader';
+export * from './message-log.service';
