@@ -106,7 +106,7 @@ describe('Modality Worklist: Radflow vs DCMTK wlmscpfs on the same items (e2e)',
     writeWorklistFiles(imported, items.filter((i) => i.via === 'import'));
     db = await createScratchDatabase();
     const load = await run(process.execPath, [CLI, 'import-worklist', imported], 60000, { DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
-    expect(load.stdout).toContain(`${items.filter((i) => i.via === 'import').length} imported, 0 already there, 0 rejected`);
+    expect(load.stdout).toContain(`${items.filter((i) => i.via === 'import').length} imported, 0 updated, 0 unchanged, 1 skipped, 0 refused`);
     const env = { DATABASE_URL: db.url, DICOM_AE_TITLE: AE };
     // Strict: case-sensitive names, as wlmscpfs; loose: the default, compared separately.
     [strict, loose, wlm] = await Promise.all([

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDataset, DicomDataset, encodeDataset, RADFLOW_IMPLEMENTATION_CLASS_UID, setNumbers, setSequence, setString, SopClass, Tags, TransferSyntax } from '@radflow/dicom';
 import { omiO23 } from '@radflow/testing';
+import { run } from './dcmtk';
 
 /**
  * Seeded synthetic worklist: the same items as DICOM `.wl` files (for DCMTK wlmscpfs and Radflow's
@@ -218,4 +219,29 @@ export function orderMessage(it: WorklistItem, control: 'NW' | 'CA' = 'NW'): str
     stationName: it.stationName,
     stationAe: it.stationAes.join('~'),
   });
+}
+
+/** One attribute line of a dump2dcm input: `(gggg,eeee) VR value`, a value of `undefined` left zero-length. */
+export type DumpLine = readonly [tag: string, vr: string, value?: string];
+
+/** A worklist item in dump2dcm lines: its top-level attributes and its SPS items. */
+export interface DumpItem {
+  readonly top: readonly DumpLine[];
+  readonly steps: ReadonlyArray<readonly DumpLine[]>;
+}
+
+/**
+ * A `.wl` file written by DCMTK dump2dcm from a one-level worklist item (the way wlmscpfs sites
+ * make theirs), so the import reads a file Radflow's own encoder did not write.
+ */
+export async function dumpWorklistFile(dir: string, fileName: string, { top, steps }: DumpItem): Promise<string> {
+  const line = ([tag, vr, value]: DumpLine): string => `(${tag}) ${vr} ${value === undefined ? '' : `[${value}]`}`.trimEnd();
+  const lines = [...top.map(line), '(0040,0100) SQ', ...steps.flatMap((item) => ['(fffe,e000) -', ...item.map(line), '(fffe,e00d) -']), '(fffe,e0dd) -'];
+  const dump = join(dir, `${fileName}.dump`);
+  const out = join(dir, fileName);
+  writeFileSync(dump, lines.join('\n') + '\n');
+  const r = await run('dump2dcm', ['--write-xfer-little', dump, out]);
+  rmSync(dump);
+  if (r.code !== 0) throw new Error(`dump2dcm ${fileName}: ${r.stderr}`);
+  return out;
 }

@@ -13,5 +13,5 @@ export type { MwlAnswer, MwlAnswerPlan } from './mwl-item.mapper';
 export { streamRows, WorklistDatabaseError } from './mwl-cursor';
 export { readWorklistFile } from './worklist-file.reader';
 export { importWorklistFiles } from './worklist-import';
-export type { ImportedFile, WorklistFile, WorklistImportOptions } from './worklist-import';
+export type { ImportedFile, ImportOutcome, WorklistFile, WorklistImportOptions } from './worklist-import';
 export { mapWorklistDataset, WorklistFileError } from './worklist-import.mapper';

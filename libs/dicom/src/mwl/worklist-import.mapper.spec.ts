@@ -4,7 +4,10 @@ import { DatasetDecodeError } from '../dimse/dataset.errors';
 import { createDataset, DicomDataset, DicomElement, getString, tag } from '../dimse/dicom-dataset';
 import { Tags } from '../dimse/dicom-dictionary';
 import { readWorklistFile } from './worklist-file.reader';
-import { mapWorklistDataset, startInstant, WorklistFileError } from './worklist-import.mapper';
+import { mapWorklistDataset as mapWith, startInstant, WorklistFileError } from './worklist-import.mapper';
+
+const SOURCE = 'RADFLOW/wl0000001.wl';
+const mapWorklistDataset = (ds: DicomDataset, source = SOURCE) => mapWith(ds, source);
 
 type El = [number, DicomElement];
 const s = (t: number, vr: string, value: string): El => [t, { vr, value } as DicomElement];
@@ -56,21 +59,71 @@ describe('mapWorklistDataset', () => {
     ds.delete(Tags.StudyInstanceUID);
     const a = mapWorklistDataset(ds);
     const b = mapWorklistDataset(ds);
-    expect(a.procedure.requested_procedure_id).toBe('A00000001');
-    expect(a.steps.map((st) => st.sps_id)).toEqual(['A00000001.1', 'A00000001.2']);
+    expect(a.procedure.requested_procedure_id).toMatch(/^RP[0-9A-HJKMNP-TV-Z]{14}$/);
+    expect(a.steps.map((st) => st.sps_id)).toEqual([expect.stringMatching(/^SPS[0-9A-HJKMNP-TV-Z]{13}$/), expect.stringMatching(/^SPS/)]);
+    expect(new Set(a.steps.map((st) => st.sps_id)).size).toBe(2);
     expect(a.procedure.study_instance_uid).toMatch(/^2\.25\.\d{20,39}$/);
-    expect(a.procedure.study_instance_uid).toBe(b.procedure.study_instance_uid);
+    expect(a.studyUidGiven).toBe(false);
+    expect(b).toEqual(a);
   });
 
-  it.each([
-    ['AccessionNumber', Tags.AccessionNumber, 'no Accession Number'],
-    ['PatientID', Tags.PatientID, 'no Patient ID'],
-    ['ScheduledProcedureStepSequence', Tags.ScheduledProcedureStepSequence, 'no Scheduled Procedure Step Sequence'],
-  ])('rejects a file without %s', (_k, t, reason) => {
-    const ds = wl();
-    ds.delete(t);
-    expect(() => mapWorklistDataset(ds)).toThrow(WorklistFileError);
-    expect(() => mapWorklistDataset(ds)).toThrow(reason);
+  it('accepts a file without Accession Number (Type 2): the order has none, the ids come from the file', () => {
+    const ds = wl([], [[]]);
+    ds.delete(Tags.AccessionNumber);
+    ds.delete(Tags.RequestedProcedureID);
+    ds.delete(Tags.StudyInstanceUID);
+    const rows = mapWorklistDataset(ds);
+    expect(rows.order.accession_number).toBeUndefined();
+    expect(rows.procedure.requested_procedure_id).toMatch(/^RP.{14}$/);
+    expect(rows.steps[0].sps_id).toMatch(/^SPS.{13}$/);
+    // another file without accession gets its own procedure and study
+    const other = mapWorklistDataset(ds, 'RADFLOW/wl0000002.wl');
+    expect(other.procedure.requested_procedure_id).not.toBe(rows.procedure.requested_procedure_id);
+    expect(other.procedure.study_instance_uid).not.toBe(rows.procedure.study_instance_uid);
+  });
+
+  it('generates ids distinct per file: same accession, no step ids, only the station differs', () => {
+    const file = (station: string): DicomDataset => {
+      const ds = wl([], [[s(Tags.ScheduledStationAETitle, 'AE', station)]]);
+      // same accession and Study Instance UID in both, no RP ID, no SPS ID
+      ds.delete(Tags.RequestedProcedureID);
+      const item = (ds.get(Tags.ScheduledProcedureStepSequence)!.value as DicomDataset[])[0];
+      item.delete(Tags.ScheduledProcedureStepID);
+      return ds;
+    };
+    const a = mapWorklistDataset(file('CT01'), 'RADFLOW/a.wl');
+    const b = mapWorklistDataset(file('CT02'), 'RADFLOW/b.wl');
+    expect(a.order.accession_number).toBe(b.order.accession_number);
+    // one study: one requested procedure (the RP ID comes from the Study Instance UID) …
+    expect(a.procedure.requested_procedure_id).toBe(b.procedure.requested_procedure_id);
+    // … and a step of its own per file
+    expect(a.steps[0].sps_id).not.toBe(b.steps[0].sps_id);
+    expect([a.steps[0].station_ae_titles, b.steps[0].station_ae_titles]).toEqual([['CT01'], ['CT02']]);
+    // stable: the same file maps to the same ids again
+    expect(mapWorklistDataset(file('CT02'), 'RADFLOW/b.wl').steps[0].sps_id).toBe(b.steps[0].sps_id);
+    // the same file name in another folder is another file
+    expect(mapWorklistDataset(file('CT02'), 'MR/b.wl').steps[0].sps_id).not.toBe(b.steps[0].sps_id);
+  });
+
+  it('keeps the ids a file carries', () => {
+    const a = mapWorklistDataset(wl(), 'RADFLOW/a.wl');
+    const b = mapWorklistDataset(wl(), 'RADFLOW/b.wl');
+    expect([a.procedure.requested_procedure_id, a.steps[0].sps_id]).toEqual(['RP0000001', 'SPS0000001']);
+    expect(b.steps[0].sps_id).toBe('SPS0000001');
+    expect(a.studyUidGiven).toBe(true);
+  });
+
+  it('generated ids fit SH (16 characters) and never carry a patient value', () => {
+    const ds = wl([], [[], [], []]);
+    ds.delete(Tags.RequestedProcedureID);
+    ds.delete(Tags.StudyInstanceUID);
+    const rows = mapWorklistDataset(ds, `${'F'.repeat(200)}/${'x'.repeat(200)}.wl`);
+    for (const id of [rows.procedure.requested_procedure_id, ...rows.steps.map((st) => st.sps_id)]) expect(id.length).toBeLessThanOrEqual(16);
+    const other = wl([s(Tags.PatientID, 'LO', 'P9999999')], [[], [], []]);
+    other.delete(Tags.RequestedProcedureID);
+    other.delete(Tags.StudyInstanceUID);
+    const same = mapWorklistDataset(other, `${'F'.repeat(200)}/${'x'.repeat(200)}.wl`);
+    expect(same.steps.map((st) => st.sps_id)).toEqual(rows.steps.map((st) => st.sps_id));
   });
 
   it('uses the UTC offset when the file gives one', () => {

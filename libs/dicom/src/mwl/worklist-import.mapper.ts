@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import { DicomDataset, getNumbers, getSequence, getString } from '../dimse/dicom-dataset';
 import { Tags } from '../dimse/dicom-dictionary';
+import { generatedRequestedProcedureId, generatedStepId } from './worklist-import.ids';
 
 /** Column values of one worklist file, ready for the patients … scheduled_procedure_steps rows. */
 export interface WorklistRows {
   patient: Record<string, unknown> & { patient_id: string; issuer: string };
-  order: Record<string, unknown> & { accession_number: string };
+  /** No accession_number: the file has none (Type 2 in MWL), the item answers it empty. */
+  order: Record<string, unknown> & { accession_number?: string };
   procedure: Record<string, unknown> & { requested_procedure_id: string; study_instance_uid: string };
   steps: Array<Record<string, unknown> & { sps_id: string }>;
+  /** False when study_instance_uid was derived because the file has none. */
+  studyUidGiven: boolean;
 }
 
 /** The file cannot become a worklist entry; the import reports it and goes on with the next file. */
@@ -16,20 +20,20 @@ export class WorklistFileError extends Error {
 }
 
 /**
- * One `.wl` dataset → rows. Accession Number and Patient ID are required (the import is
- * idempotent on accession + Requested Procedure ID + SPS ID); a missing Requested Procedure ID
- * becomes the accession, a missing SPS ID the Requested Procedure ID (with the item number when
- * there are several), and a missing Study Instance UID a UID derived from both, so importing the
- * same file twice yields the same keys.
+ * One `.wl` dataset → rows. Patient ID and one Scheduled Procedure Step item are required; the
+ * Accession Number may be empty (Type 2 in MWL). A missing Requested Procedure ID or SPS ID is
+ * generated (worklist-import.ids.ts) from `source`, the file's `<folder name>/<file name>`, and a
+ * missing Study Instance UID derived from the keys, so importing the same file twice yields the
+ * same keys and two files never share generated ones.
  */
-export function mapWorklistDataset(ds: DicomDataset): WorklistRows {
+export function mapWorklistDataset(ds: DicomDataset, source: string): WorklistRows {
   const accession = text(ds, Tags.AccessionNumber);
   const patientId = text(ds, Tags.PatientID);
-  if (!accession) throw new WorklistFileError('no Accession Number (0008,0050)');
   if (!patientId) throw new WorklistFileError('no Patient ID (0010,0020)');
   const spsItems = getSequence(ds, Tags.ScheduledProcedureStepSequence) ?? [];
   if (spsItems.length === 0) throw new WorklistFileError('no Scheduled Procedure Step Sequence (0040,0100) item');
-  const rpId = text(ds, Tags.RequestedProcedureID) ?? accession;
+  const studyUid = text(ds, Tags.StudyInstanceUID)?.replace(/\0/g, '');
+  const rpId = text(ds, Tags.RequestedProcedureID) ?? generatedRequestedProcedureId(source, studyUid);
   const [name, ideographic, phonetic] = (text(ds, Tags.PatientName) ?? '').split('=');
   const qualifiers = getSequence(ds, Tags.IssuerOfPatientIDQualifiersSequence)?.[0];
   const offset = text(ds, Tags.TimezoneOffsetFromUTC);
@@ -75,7 +79,8 @@ export function mapWorklistDataset(ds: DicomDataset): WorklistRows {
     },
     procedure: {
       requested_procedure_id: rpId,
-      study_instance_uid: text(ds, Tags.StudyInstanceUID)?.replace(/\0/g, '') ?? derivedUid(accession, rpId),
+      // Without an accession the file alone names the procedure, so its UID comes from the file too.
+      study_instance_uid: studyUid || (accession ? derivedUid(accession, rpId) : derivedUid('', rpId, source)),
       description: text(ds, Tags.RequestedProcedureDescription),
       code: json(code(getSequence(ds, Tags.RequestedProcedureCodeSequence)?.[0])),
       priority: text(ds, Tags.RequestedProcedurePriority),
@@ -83,11 +88,12 @@ export function mapWorklistDataset(ds: DicomDataset): WorklistRows {
       location: text(ds, Tags.RequestedProcedureLocation),
       comments: text(ds, Tags.RequestedProcedureComments),
     },
+    studyUidGiven: Boolean(studyUid),
     steps: spsItems.map((sps, i) => {
       const date = text(sps, Tags.ScheduledProcedureStepStartDate);
       const time = text(sps, Tags.ScheduledProcedureStepStartTime);
       return {
-        sps_id: text(sps, Tags.ScheduledProcedureStepID) ?? (spsItems.length > 1 ? `${rpId}.${i + 1}` : rpId),
+        sps_id: text(sps, Tags.ScheduledProcedureStepID) ?? generatedStepId(source, i + 1),
         modality: text(sps, Tags.Modality),
         station_ae_titles: (text(sps, Tags.ScheduledStationAETitle) ?? '').split('\\').map((v) => v.trim()).filter(Boolean),
         station_name: text(sps, Tags.ScheduledStationName),
@@ -162,8 +168,8 @@ function otherIds(ds: DicomDataset): Array<Record<string, string | undefined>> |
 }
 
 /** A stable `2.25.` UID (PS3.5 B.2) from the keys, so a re-import finds the same study. */
-function derivedUid(accession: string, rpId: string): string {
-  const hash = createHash('sha256').update(`radflow-import\0${accession}\0${rpId}`).digest();
+function derivedUid(...keys: string[]): string {
+  const hash = createHash('sha256').update(['radflow-import', ...keys].join('\0')).digest();
   hash[6] = (hash[6] & 0x0f) | 0x50; // shape of a name-based (v5) UUID, as 2.25 expects a UUID
   hash[8] = (hash[8] & 0x3f) | 0x80;
   return `2.25.${BigInt(`0x${hash.subarray(0, 16).toString('hex')}`).toString()}`;

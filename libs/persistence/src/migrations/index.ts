@@ -3,6 +3,14 @@ import { AddWorklistIndexes1763900000001 } from './1763900000001-AddWorklistInde
 import { AddOutboxNotify1763900000002 } from './1763900000002-AddOutboxNotify';
 import { AddMessageWarnings1763900000003 } from './1763900000003-AddMessageWarnings';
 import { AddTransitionSourceIndex1763900000004 } from './1763900000004-AddTransitionSourceIndex';
+import { AllowOrdersWithoutAccession1763900000005 } from './1763900000005-AllowOrdersWithoutAccession';
 
 /** Every migration, in order. A merged migration is never edited: add a new one. */
-export const MIGRATIONS = [CreateCoreSchema1763900000000, AddWorklistIndexes1763900000001, AddOutboxNotify1763900000002, AddMessageWarnings1763900000003, AddTransitionSourceIndex1763900000004];
+export const MIGRATIONS = [
+  CreateCoreSchema1763900000000,
+  AddWorklistIndexes1763900000001,
+  AddOutboxNotify1763900000002,
+  AddMessageWarnings1763900000003,
+  AddTransitionSourceIndex1763900000004,
+  AllowOrdersWithoutAccession1763900000005,
+];
