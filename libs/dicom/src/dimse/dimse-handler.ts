@@ -31,6 +31,8 @@ export interface FindMatch {
   identifier: DicomDataset;
   /** An id of ours for logs (e.g. the procedure step's row id); never patient data. */
   ref?: string;
+  /** Something the answer had to change to be sent (for the audit trail): a code and attribute keywords, never values. */
+  warning?: { code: string; attributes: readonly string[] };
 }
 
 /** Final status of a C-FIND. Error Comment is cut to 64 ASCII characters on the wire. */
