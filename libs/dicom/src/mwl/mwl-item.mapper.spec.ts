@@ -183,10 +183,14 @@ describe('planMwlAnswer', () => {
     });
   });
 
-  it('answers a key outside the model zero-length at the VR it came with', () => {
-    const { identifier } = answer([s(0x00081030, 'LO', 'CHEST'), s(0x00100010, 'PN'), [0x00101000, { vr: 'UN', value: new Uint8Array([0x41, 0x42]) }]]);
+  it('answers a key outside the model zero-length at the VR it came with, at the top and inside items', () => {
+    const un: DicomElement = { vr: 'UN', value: new Uint8Array([0x41, 0x42]) };
+    const { identifier } = answer([s(0x00081030, 'LO', 'CHEST'), s(0x00100010, 'PN'), [0x00101000, un], sq(Tags.RequestedProcedureCodeSequence, [s(Tags.CodeValue, 'SH'), [0x0008010b, un]])]);
     expect(identifier.get(0x00081030)).toEqual({ vr: 'LO', value: '' });
     expect(identifier.get(0x00101000)).toEqual({ vr: 'UN', value: new Uint8Array(0) });
+    const code = (getSequence(identifier, Tags.RequestedProcedureCodeSequence) as DicomDataset[])[0];
+    expect(code.get(0x0008010b)).toEqual({ vr: 'UN', value: new Uint8Array(0) });
+    expect(() => encodeDataset(identifier, { explicitVr: true })).not.toThrow();
   });
 
   it('sends a non-ASCII value of an ASCII-only VR empty instead of failing the encode', () => {
