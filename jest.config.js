@@ -2,9 +2,9 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } }];
 const moduleNameMapper = { '^@radflow/(.*)$': '<rootDir>/libs/$1/src' };
 const base = {
-  // NestJS 12 ships ES modules only; Jest's CommonJS runtime needs them transformed.
+  // NestJS 12 and any-ascii ship ES modules only; Jest's CommonJS runtime needs them transformed.
   transform: { '^.+\\.(ts|js)$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|load-esm)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|load-esm|any-ascii)/)'],
   moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {

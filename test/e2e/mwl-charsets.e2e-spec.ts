@@ -99,7 +99,8 @@ describe('MWL character sets: HL7 in, C-FIND out (e2e)', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'mwl-charsets-'));
     db = await createScratchDatabase();
-    radflow = await startRadflow({ DATABASE_URL: db.url, MWL_CHARSET_BY_AE: CHARSET_BY_AE });
+    // The `utf8` policy for values an AE's set cannot hold; the default (transliterate) has its own test below.
+    radflow = await startRadflow({ DATABASE_URL: db.url, MWL_CHARSET_BY_AE: CHARSET_BY_AE, MWL_UNREPRESENTABLE: 'utf8' });
     for (const [key, s] of Object.entries(SAMPLES)) {
       const text = omiO23({ charset: s.msh18, patientId: patientId(key), name: s.pid5, accession: `ACS-${key}`.slice(0, 16), spsId: `SCS-${key}`.slice(0, 16), requestedProcedureId: `RCS-${key}`.slice(0, 16), studyInstanceUid: `2.25.7700${Object.keys(SAMPLES).indexOf(key) + 1}` });
       const bytes = s.encode(text);
@@ -132,15 +133,15 @@ describe('MWL character sets: HL7 in, C-FIND out (e2e)', () => {
     else expect(answer.name.equals(Buffer.from(s.name, 'utf8'))).toBe(false); // really re-encoded
   });
 
-  // mwl-item.mapper.ts: an answer the AE's set cannot hold goes out whole in ISO_IR 192 (never a
-  // '?' in a name), and the fallback is logged with step ids, not names.
+  // MWL_UNREPRESENTABLE=utf8: an answer the AE's set cannot hold goes out whole in ISO_IR 192
+  // (never a '?' in a name), and the fallback is logged with step ids, not names.
   it.each<[string, string]>([
     ['utf8', 'LATIN1'],
     ['japanese', 'LATIN1'],
     ['greek', 'CYRILLIC'],
     ['cyrillic', 'GREEK'],
     ['chinese', 'KOREA'], // 晓 is a simplified character KS X 1001 lacks
-  ])('%s asked for by %s, whose set cannot represent it: sent whole in ISO_IR 192, not garbled', async (key, ae) => {
+  ])('utf8 policy: %s asked for by %s, whose set cannot represent it: sent whole in ISO_IR 192, not garbled', async (key, ae) => {
     const [answer] = await answersFor(ae, patientId(key));
     expect(answer.charset).toBe('ISO_IR 192');
     expect(answer.name.toString('utf8')).toBe(SAMPLES[key].name);
@@ -176,6 +177,30 @@ describe('MWL character sets: HL7 in, C-FIND out (e2e)', () => {
     } finally {
       await other.stop();
     }
+  });
+
+  // The default policy: the AE keeps its set; what it cannot hold is romanised (mwl-real-modalities
+  // covers Latin-1 and ASCII AEs under every policy).
+  describe('transliterate (the default policy)', () => {
+    let other: RadflowProcess;
+    beforeAll(async () => {
+      other = await startRadflow({ DATABASE_URL: db.url, MWL_CHARSET_BY_AE: CHARSET_BY_AE });
+    }, 30000);
+    afterAll(async () => {
+      await other?.stop();
+    });
+
+    it.each<[string, string, string]>([
+      ['japanese', 'LATIN1', 'Yamada^Hanako'], // the ideographic and phonetic groups do not fit: dropped, the alphabetic one stays
+      ['greek', 'CYRILLIC', 'Papadopoyloy^Eleni'],
+      ['cyrillic', 'GREEK', "Petrova^Ol'ga"],
+      ['chinese', 'KOREA', 'Wang^Xiaoming'], // 晓 is not in KS X 1001: the ideographic group goes
+    ])('%s asked for by %s is answered in that AE set, romanised', async (key, ae, expected) => {
+      const [dump] = await findRawDumps({ port: other.dicomPort, calledAe: 'RADFLOW', callingAe: ae }, [`PatientID=${patientId(key)}`, 'PatientName']);
+      const configured = Object.values(SAMPLES).find((s) => s.ae === ae) as Sample;
+      expect(rawValue(dump, '0008,0005')?.toString('latin1')).toBe(configured.dicom);
+      expect(configured.decode(rawValue(dump, '0010,0010') as Buffer)).toBe(expected);
+    });
   });
 
   it('answers one C-FIND item by item: each answer declares the set its own values need', async () => {

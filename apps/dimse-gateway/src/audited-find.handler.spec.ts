@@ -35,4 +35,22 @@ describe('AuditedFindHandler', () => {
     expect(events).toEqual(['inner closed']);
     expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ action: 'mwl.query', detail: expect.objectContaining({ answers: 2, status: 0xfe00 }) }));
   });
+
+  it('puts the answers changed to fit the AE set in the audit detail: step ids and attribute keywords, never values', async () => {
+    const inner: FindHandler = {
+      async *find() {
+        yield { ...match, ref: 'step-1', warning: { code: 'mwl.value-transliterated', attributes: ['PatientName'] } };
+        yield { ...match, ref: 'step-2' };
+        yield { ...match, ref: 'step-3', warning: { code: 'mwl.value-transliterated', attributes: ['PatientName', 'ScheduledProcedureStepDescription'] } };
+      },
+    };
+    const audit = { record: jest.fn(async () => undefined) } as unknown as AuditTrail;
+    const log = { info: jest.fn(), warn: jest.fn() } as unknown as Logger;
+    for await (const _ of new AuditedFindHandler(inner, audit, log).find(request, new AbortController().signal)) void _;
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        detail: expect.objectContaining({ answers: 3, warnings: [{ code: 'mwl.value-transliterated', steps: ['step-1', 'step-3'], attributes: ['PatientName', 'ScheduledProcedureStepDescription'] }] }),
+      }),
+    );
+  });
 });

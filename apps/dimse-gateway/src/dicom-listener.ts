@@ -25,6 +25,9 @@ export class DicomListener implements OnApplicationBootstrap, BeforeApplicationS
       maxAnswers: env.MWL_MAX_ANSWERS,
       defaultCharset: env.MWL_DEFAULT_CHARSET,
       charsetByAe: env.MWL_CHARSET_BY_AE,
+      rejectUnknownKeysFrom: env.MWL_REJECT_UNKNOWN_KEYS_AE,
+      unrepresentable: env.MWL_UNREPRESENTABLE,
+      unrepresentableByAe: env.MWL_UNREPRESENTABLE_BY_AE,
     }, log);
     this.server = new DicomServer({
       aeTitle: env.DICOM_AE_TITLE,

@@ -7,6 +7,8 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const bool01 = z.enum(['0', '1']).transform((v) => v === '1');
 const positiveInt = z.coerce.number().int().positive();
+/** Mirrors UnrepresentablePolicy in @radflow/dicom (config does not depend on it). */
+const unrepresentable = z.enum(['transliterate', 'replace', 'utf8']);
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 export const envSchema = z.object({
@@ -66,6 +68,13 @@ export const envSchema = z.object({
     .string()
     .default('')
     .transform((v, ctx) => Object.fromEntries(Object.entries(parseMap(v, ctx)).map(([ae, cs]) => [ae, asSpecificCharacterSet(cs)]))),
+  MWL_REJECT_UNKNOWN_KEYS_AE: list.default([]),
+  MWL_UNREPRESENTABLE: unrepresentable.default('transliterate'),
+  MWL_UNREPRESENTABLE_BY_AE: z
+    .string()
+    .default('')
+    .transform((v, ctx) => parseMap(v, ctx))
+    .pipe(z.record(z.string(), unrepresentable)),
 
   // logging
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -36,6 +36,16 @@ describe('loadEnv', () => {
     expect(env.MWL_DEFAULT_CHARSET).toBe('\\ISO 2022 IR 149');
   });
 
+  it('reads the per-AE worklist policies: unknown keys rejected for some AEs, what to do with unrepresentable values', () => {
+    const defaults = loadEnv({});
+    expect([defaults.MWL_REJECT_UNKNOWN_KEYS_AE, defaults.MWL_UNREPRESENTABLE, defaults.MWL_UNREPRESENTABLE_BY_AE]).toEqual([[], 'transliterate', {}]);
+    const env = loadEnv({ MWL_REJECT_UNKNOWN_KEYS_AE: 'OLD_CT, OLD_MR', MWL_UNREPRESENTABLE: 'utf8', MWL_UNREPRESENTABLE_BY_AE: 'OLD_CT=replace,US=transliterate' });
+    expect(env.MWL_REJECT_UNKNOWN_KEYS_AE).toEqual(['OLD_CT', 'OLD_MR']);
+    expect(env.MWL_UNREPRESENTABLE).toBe('utf8');
+    expect(env.MWL_UNREPRESENTABLE_BY_AE).toEqual({ OLD_CT: 'replace', US: 'transliterate' });
+    expect(() => loadEnv({ MWL_UNREPRESENTABLE_BY_AE: 'OLD_CT=drop' })).toThrow(/MWL_UNREPRESENTABLE_BY_AE/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

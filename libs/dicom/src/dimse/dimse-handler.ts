@@ -23,7 +23,7 @@ export interface FindRequest {
 /**
  * One match, sent at once as a Pending response. Put (0008,0005) into `identifier` to choose the
  * answer's character set; its strings are encoded accordingly. A match that cannot be encoded (a
- * character the set cannot represent — never a '?' on the wire —, a value too long for its VR) is
+ * character the set cannot represent — the encoder never substitutes a '?'; a handler may, by policy —, a value too long for its VR) is
  * left out and logged with `ref`, the attribute and the reason; the C-FIND goes on with the rest.
  */
 export interface FindMatch {
@@ -31,6 +31,8 @@ export interface FindMatch {
   identifier: DicomDataset;
   /** An id of ours for logs (e.g. the procedure step's row id); never patient data. */
   ref?: string;
+  /** Something the answer had to change to be sent (for the audit trail): a code and attribute keywords, never values. */
+  warning?: { code: string; attributes: readonly string[] };
 }
 
 /** Final status of a C-FIND. Error Comment is cut to 64 ASCII characters on the wire. */

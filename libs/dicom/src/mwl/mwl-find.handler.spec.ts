@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Pool } from 'pg';
 import { createDataset, DicomDataset, DicomElement, getString } from '../dimse/dicom-dataset';
 import { Tags } from '../dimse/dicom-dictionary';
-import type { FindMatch, FindOutcome, FindRequest } from '../dimse/dimse-handler';
+import type { DimseLogger, FindMatch, FindOutcome, FindRequest } from '../dimse/dimse-handler';
 import { MwlFindConfig, MwlFindHandler, MwlStatus } from './mwl-find.handler';
 import { planMwlAnswer } from './mwl-item.mapper';
 import { parseMwlQuery } from './mwl-query';
@@ -55,9 +55,9 @@ function request(identifier: DicomDataset, callingAeTitle = 'CT01'): FindRequest
   return { association: { id: 'a1', callingAeTitle, calledAeTitle: 'RADFLOW', peerAddress: '127.0.0.1' }, messageId: 7, affectedSopClassUid: '1.2.840.10008.5.1.4.31', priority: 0, identifier };
 }
 
-async function run(pool: Pool, els: El[], config: Partial<MwlFindConfig> = {}, options: { callingAe?: string; abortAfter?: number } = {}) {
+async function run(pool: Pool, els: El[], config: Partial<MwlFindConfig> = {}, options: { callingAe?: string; abortAfter?: number; logger?: DimseLogger } = {}) {
   const controller = new AbortController();
-  const handler = new MwlFindHandler(pool, { maxAnswers: 100, ...config });
+  const handler = new MwlFindHandler(pool, { maxAnswers: 100, ...config }, options.logger);
   const gen = handler.find(request(createDataset(els), options.callingAe), controller.signal);
   const matches: FindMatch[] = [];
   for (;;) {
@@ -106,9 +106,54 @@ describe('MwlFindHandler', () => {
     expect(matches[0].identifier.get(Tags.PatientWeight)).toEqual({ vr: 'DS', value: '' });
   });
 
+  describe('keys outside the MWL model (Study Description, Other Patient IDs, Patient Species …)', () => {
+    const extra: El[] = [...QUERY, s(0x00081030, 'LO', 'CHEST*'), s(0x00101000, 'LO'), s(0x00102201, 'LO'), s(0x00102292, 'LO'), s(0x00102297, 'PN')];
+
+    it('answers the matches with 0xFF01, the unknown keys zero-length, the match not narrowed by them', async () => {
+      const { pool, client } = fakePool(rowsFor(extra, 2));
+      const { matches, outcome } = await run(pool, extra);
+      expect(matches.map((m) => m.status)).toEqual([0xff01, 0xff01]);
+      expect(matches[0].identifier.get(0x00081030)).toEqual({ vr: 'LO', value: '' });
+      expect(matches[0].identifier.get(0x00102297)).toEqual({ vr: 'PN', value: '' });
+      expect(outcome).toEqual({ status: MwlStatus.Success });
+      const declare = client.query.mock.calls.find(([q]) => typeof q !== 'string' && q.text.startsWith('DECLARE'))?.[0] as { text: string; values: unknown[] };
+      expect(declare.values).toEqual([['SCHEDULED', 'ARRIVED'], 'P%', 'CT', 101]);
+    });
+
+    it('answers 0xA900 naming them to a calling AE configured to reject them; others still get answers', async () => {
+      const rejecting = { rejectUnknownKeysFrom: ['OLD_CT'] };
+      const refused = await run(fakePool([]).pool, extra, rejecting, { callingAe: 'OLD_CT' });
+      expect(refused.outcome?.status).toBe(MwlStatus.IdentifierDoesNotMatchSopClass);
+      expect(refused.outcome?.offendingElements).toEqual([0x00081030, 0x00101000, 0x00102201, 0x00102292, 0x00102297]);
+      const answered = await run(fakePool(rowsFor(extra, 1)).pool, extra, rejecting, { callingAe: 'CT01' });
+      expect(answered.matches.map((m) => m.status)).toEqual([0xff01]);
+    });
+
+    it('keeps 0xA900 for a malformed value of a model key, even when lenient', async () => {
+      const { outcome } = await run(fakePool([]).pool, [...extra, s(Tags.PatientBirthDate, 'DA', 'yesterday')]);
+      expect(outcome?.offendingElements).toEqual([Tags.PatientBirthDate]);
+    });
+  });
+
+  it.each<['transliterate' | 'replace' | 'utf8', string, string]>([
+    ['transliterate', 'mwl.value-transliterated', 'MULLER^HANS'],
+    ['replace', 'mwl.value-replaced', 'M?LLER^HANS'],
+    ['utf8', 'mwl.charset-fallback', 'MÜLLER^HANS'],
+  ])('%s: a name the AE set cannot hold is warned about as %s, without the name', async (policy, event, expected) => {
+    const warnings: unknown[] = [];
+    const logger: DimseLogger = { info() {}, debug() {}, error() {}, warn: (fields: unknown) => warnings.push(fields) };
+    const { matches } = await run(fakePool(rowsFor(QUERY, 2)).pool, QUERY, { charsetByAe: { OLD_CT: 'ISO_IR 6' }, unrepresentableByAe: { OLD_CT: policy } }, { callingAe: 'OLD_CT', logger });
+    const sent = getString(matches[0].identifier, Tags.PatientName);
+    expect(sent).toBe(expected);
+    expect(matches[0].warning).toEqual({ code: event, attributes: policy === 'utf8' ? [] : ['PatientName'] });
+    expect(matches[1].warning).toBeUndefined();
+    expect(warnings).toEqual([expect.objectContaining({ event, callingAeTitle: 'OLD_CT', policy, answers: 1, steps: ['step-0'] })]);
+    expect(JSON.stringify(warnings)).not.toMatch(/LLER/);
+  });
+
   it('answers 0xA900 with the offending elements, without touching the database', async () => {
     const { pool } = fakePool([]);
-    const { matches, outcome } = await run(pool, [s(Tags.QueryRetrieveLevel, 'CS', 'STUDY'), s(Tags.PatientBirthDate, 'DA', 'yesterday')]);
+    const { matches, outcome } = await run(pool, [s(Tags.QueryRetrieveLevel, 'CS', 'STUDY'), s(Tags.PatientBirthDate, 'DA', 'yesterday')], { rejectUnknownKeysFrom: ['CT01'] });
     expect(matches).toEqual([]);
     expect(outcome?.status).toBe(MwlStatus.IdentifierDoesNotMatchSopClass);
     expect(outcome?.offendingElements).toEqual([Tags.QueryRetrieveLevel, Tags.PatientBirthDate]);

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { UnrepresentablePolicy } from '../charset';
 import type { DimseLogger, FindHandler, FindMatch, FindOutcome, FindRequest } from '../dimse/dimse-handler';
 import { streamRows, WorklistDatabaseError } from './mwl-cursor';
 import { FALLBACK_CHARSET, planMwlAnswer } from './mwl-item.mapper';
@@ -16,8 +17,17 @@ export interface MwlFindConfig {
   readonly defaultCharset: string;
   /** Per calling AE title, e.g. { CT_LEGACY: 'ISO_IR 100' }. Config MWL_CHARSET_BY_AE. */
   readonly charsetByAe: Readonly<Record<string, string>>;
-  /** Non-MWL attributes in the identifier: 'reject' (0xA900) or 'ignore'. */
+  /**
+   * Non-MWL attributes in the identifier: 'ignore' answers them zero-length with Pending 0xFF01;
+   * 'reject' fails the query with 0xA900. `rejectUnknownKeysFrom` names the calling AEs that get
+   * 'reject' whatever this says. Config MWL_REJECT_UNKNOWN_KEYS_AE.
+   */
   readonly unknownKeys: 'reject' | 'ignore';
+  readonly rejectUnknownKeysFrom: readonly string[];
+  /** A value the answer's set cannot hold. Config MWL_UNREPRESENTABLE. */
+  readonly unrepresentable: UnrepresentablePolicy;
+  /** Per calling AE title. Config MWL_UNREPRESENTABLE_BY_AE. */
+  readonly unrepresentableByAe: Readonly<Record<string, UnrepresentablePolicy>>;
   /** Rows per cursor FETCH. */
   readonly fetchSize: number;
 }
@@ -28,7 +38,10 @@ export const DEFAULT_MWL_FIND_CONFIG: MwlFindConfig = {
   maxAnswers: 10_000,
   defaultCharset: 'ISO_IR 192',
   charsetByAe: {},
-  unknownKeys: 'reject',
+  unknownKeys: 'ignore',
+  rejectUnknownKeysFrom: [],
+  unrepresentable: 'transliterate',
+  unrepresentableByAe: {},
   fetchSize: 200,
 };
 
@@ -51,6 +64,13 @@ export const MwlStatus = {
   DatabaseQueryFailed: 0xc002,
 } as const;
 
+/** Log event (and audit warning code) per policy when a value did not fit the AE's set. */
+const UNREPRESENTABLE_EVENT: Readonly<Record<UnrepresentablePolicy, string>> = {
+  transliterate: 'mwl.value-transliterated',
+  replace: 'mwl.value-replaced',
+  utf8: 'mwl.charset-fallback',
+};
+
 const SILENT: DimseLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** Modality Worklist C-FIND over Postgres: parse → one SQL statement → cursor → one answer per row. */
@@ -68,9 +88,11 @@ export class MwlFindHandler implements FindHandler {
 
   async *find(req: FindRequest, signal: AbortSignal): AsyncGenerator<FindMatch, FindOutcome | void, void> {
     const { maxAnswers } = this.config;
+    const callingAe = req.association.callingAeTitle.trim();
+    const unknownKeys = this.config.rejectUnknownKeysFrom.includes(callingAe) ? 'reject' : this.config.unknownKeys;
     let query: MwlQuery;
     try {
-      query = parseMwlQuery(req.identifier, { unknownKeys: this.config.unknownKeys });
+      query = parseMwlQuery(req.identifier, { unknownKeys });
     } catch (err) {
       if (!(err instanceof MwlQueryError)) throw err;
       this.logger.warn({ event: 'mwl.query-rejected', association: req.association.id, offending: err.offendingElements.map(hexTag) }, 'identifier does not match the MWL model');
@@ -78,19 +100,27 @@ export class MwlFindHandler implements FindHandler {
     }
     const plan = planMwlAnswer(query);
     const sql = buildMwlSql(query, plan, { offeredStatuses: this.config.offeredStatuses, nameMatch: this.config.nameMatch, limit: maxAnswers + 1 });
-    const status = sql.unsupported.length > 0 ? MwlStatus.PendingWithUnsupportedKeys : MwlStatus.Pending;
-    const charset = this.config.charsetByAe[req.association.callingAeTitle.trim()] ?? this.config.defaultCharset;
+    const unsupported = [...sql.unsupported, ...query.unknown, ...query.ignored];
+    const status = unsupported.length > 0 ? MwlStatus.PendingWithUnsupportedKeys : MwlStatus.Pending;
+    const charset = this.config.charsetByAe[callingAe] ?? this.config.defaultCharset;
+    const policy = this.config.unrepresentableByAe[callingAe] ?? this.config.unrepresentable;
     let sent = 0;
-    const fallbacks: string[] = [];
+    const unfit: string[] = [];
+    const attributes = new Set<string>();
     try {
       for await (const row of streamRows(this.pool, sql, { signal, batchSize: this.config.fetchSize })) {
         if (sent === maxAnswers) {
           this.logger.warn({ event: 'mwl.too-many-matches', association: req.association.id, limit: maxAnswers }, 'C-FIND cut at the answer limit');
           return { status: MwlStatus.TooManyMatches, errorComment: `More than ${maxAnswers} matches: narrow the query` };
         }
-        const answer = plan.map(row, charset);
-        if (answer.fellBack) fallbacks.push(plan.stepId(row));
-        yield { status, identifier: answer.identifier, ref: plan.stepId(row) };
+        const answer = plan.map(row, charset, policy);
+        const ref = plan.stepId(row);
+        const warning = answer.fellBack || answer.adjusted.length > 0 ? { code: UNREPRESENTABLE_EVENT[policy], attributes: answer.adjusted } : undefined;
+        if (warning) {
+          unfit.push(ref);
+          answer.adjusted.forEach((a) => attributes.add(a));
+        }
+        yield { status, identifier: answer.identifier, ref, warning };
         sent++;
       }
     } catch (err) {
@@ -101,23 +131,24 @@ export class MwlFindHandler implements FindHandler {
         ? { status: MwlStatus.DatabaseUnavailable, errorComment: 'Worklist database unavailable' }
         : { status: MwlStatus.DatabaseQueryFailed, errorComment: 'Worklist query failed' };
     } finally {
-      if (fallbacks.length > 0) {
-        // Never a '?' in a name: those answers went out whole in UTF-8 instead of the configured set.
+      if (unfit.length > 0) {
+        // Attribute keywords and step ids only: the original values stay in the stored item.
         this.logger.warn(
           {
-            event: 'mwl.charset-fallback',
+            event: UNREPRESENTABLE_EVENT[policy],
             association: req.association.id,
             callingAeTitle: req.association.callingAeTitle,
             configured: charset,
-            fallback: FALLBACK_CHARSET,
-            answers: fallbacks.length,
-            steps: fallbacks.slice(0, 10),
+            policy,
+            ...(policy === 'utf8' ? { fallback: FALLBACK_CHARSET } : { attributes: [...attributes] }),
+            answers: unfit.length,
+            steps: unfit.slice(0, 10),
           },
-          'answers not representable in the configured character set were sent in UTF-8',
+          policy === 'utf8' ? 'answers not representable in the configured character set were sent in UTF-8' : `values not representable in the configured character set were ${policy === 'replace' ? 'replaced' : 'transliterated'}`,
         );
       }
     }
-    if (sql.unsupported.length > 0) this.logger.debug({ event: 'mwl.unsupported-keys', association: req.association.id, keys: sql.unsupported.map(hexTag) }, 'optional keys treated as universal');
+    if (unsupported.length > 0) this.logger.debug({ event: 'mwl.unsupported-keys', association: req.association.id, keys: unsupported.map(hexTag) }, 'keys not matched on (universal), answered as Pending 0xFF01');
     return { status: MwlStatus.Success };
   }
 }

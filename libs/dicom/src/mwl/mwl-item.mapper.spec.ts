@@ -1,3 +1,4 @@
+import type { UnrepresentablePolicy } from '../charset';
 import { decodeDataset } from '../dimse/dataset-decoder';
 import { encodeDataset } from '../dimse/dataset-encoder';
 import { createDataset, DicomDataset, DicomElement, getSequence, getString } from '../dimse/dicom-dataset';
@@ -35,10 +36,10 @@ const STORED: Record<string, unknown> = {
   'p.other_ids': [{ id: 'X9', issuer: 'HOSP_B', universalId: '2.16.1', universalIdType: 'ISO' }],
 };
 
-function answer(els: El[], charset = 'ISO_IR 192', stored = STORED) {
+function answer(els: El[], charset = 'ISO_IR 192', stored = STORED, policy?: UnrepresentablePolicy) {
   const plan = planMwlAnswer(parseMwlQuery(createDataset(els)));
   const row = plan.columns.map((c) => (c in stored ? stored[c] : null));
-  return { plan, ...plan.map(row, charset) };
+  return { plan, ...plan.map(row, charset, policy) };
 }
 
 describe('planMwlAnswer', () => {
@@ -130,6 +131,66 @@ describe('planMwlAnswer', () => {
       const bytes = encodeDataset(a.identifier, { explicitVr: true });
       expect(getString(decodeDataset(bytes, { explicitVr: true }), Tags.PatientName)).toBe(getString(a.identifier, Tags.PatientName));
     });
+  });
+
+  describe('a value the AE\'s set cannot hold', () => {
+    const polish = { ...STORED, 'p.name': 'Łukasiewicz^Żaneta', 's.description': 'Tomografia głowy' };
+    const keys = [s(Tags.PatientName, 'PN'), sq(Tags.ScheduledProcedureStepSequence, [s(Tags.ScheduledProcedureStepDescription, 'LO')])];
+    const spsDescription = (ds: DicomDataset) => getString((getSequence(ds, Tags.ScheduledProcedureStepSequence) as DicomDataset[])[0], Tags.ScheduledProcedureStepDescription);
+    it.each<[UnrepresentablePolicy, string, string, string, string, string[]]>([
+      ['transliterate', 'ISO_IR 100', 'ISO_IR 100', 'Lukasiewicz^Zaneta', 'Tomografia glowy', ['PatientName', 'ScheduledProcedureStepDescription']],
+      ['replace', 'ISO_IR 100', 'ISO_IR 100', '?ukasiewicz^?aneta', 'Tomografia g?owy', ['PatientName', 'ScheduledProcedureStepDescription']],
+      ['utf8', 'ISO_IR 100', 'ISO_IR 192', 'Łukasiewicz^Żaneta', 'Tomografia głowy', []],
+      ['transliterate', 'ISO_IR 6', '', 'Lukasiewicz^Zaneta', 'Tomografia glowy', ['PatientName', 'ScheduledProcedureStepDescription']],
+    ])('%s to %s: declared %p', (policy, wanted, declared, name, description, adjusted) => {
+      const a = answer(keys, wanted, polish, policy);
+      expect([a.charset, getString(a.identifier, Tags.SpecificCharacterSet) ?? '']).toEqual([declared, declared]);
+      expect([getString(a.identifier, Tags.PatientName), spsDescription(a.identifier)]).toEqual([name, description]);
+      expect(a.adjusted).toEqual(adjusted);
+      expect(a.fellBack).toBe(policy === 'utf8');
+      const bytes = encodeDataset(a.identifier, { explicitVr: true });
+      expect(getString(decodeDataset(bytes, { explicitVr: true }), Tags.PatientName)).toBe(name);
+    });
+
+    it('leaves an answer that fits alone, whatever the policy', () => {
+      const a = answer([s(Tags.PatientName, 'PN')], 'ISO_IR 100', STORED, 'transliterate');
+      expect([getString(a.identifier, Tags.PatientName), a.adjusted, a.fellBack]).toEqual(['MÜLLER^HANS', [], false]);
+    });
+  });
+
+  describe('type 1C sequences', () => {
+    const none = { ...STORED, 'r.code': null, 's.protocol_codes': [] };
+    it('leaves out a Requested Procedure Code or Scheduled Protocol Code Sequence with no item', () => {
+      const { identifier } = answer([sq(Tags.RequestedProcedureCodeSequence), s(Tags.RequestedProcedureDescription, 'LO'), sq(Tags.ScheduledProcedureStepSequence, [[Tags.ScheduledProtocolCodeSequence, { vr: 'SQ', value: [] }], s(Tags.Modality, 'CS')])], 'ISO_IR 192', none);
+      expect(identifier.has(Tags.RequestedProcedureCodeSequence)).toBe(false);
+      expect(identifier.has(Tags.RequestedProcedureDescription)).toBe(true);
+      const step = (getSequence(identifier, Tags.ScheduledProcedureStepSequence) as DicomDataset[])[0];
+      expect([...step.keys()]).toEqual([Tags.Modality]);
+    });
+
+    it('also from a whole SPS item asked for with an empty sequence key', () => {
+      const { identifier } = answer([sq(Tags.ScheduledProcedureStepSequence)], 'ISO_IR 192', none);
+      const step = (getSequence(identifier, Tags.ScheduledProcedureStepSequence) as DicomDataset[])[0];
+      expect(step.has(Tags.ScheduledProtocolCodeSequence)).toBe(false);
+      expect(step.has(Tags.ScheduledProcedureStepDescription)).toBe(true);
+    });
+
+    it('still sends them when there is a code, and type 2 and 3 sequences empty', () => {
+      const { identifier } = answer([sq(Tags.RequestedProcedureCodeSequence), sq(Tags.ReferencedStudySequence), sq(Tags.IssuerOfAccessionNumberSequence)], 'ISO_IR 192', { ...STORED, 'o.accession_issuer': null });
+      expect(getSequence(identifier, Tags.RequestedProcedureCodeSequence)).toHaveLength(1);
+      expect(getSequence(identifier, Tags.ReferencedStudySequence)).toEqual([]);
+      expect(getSequence(identifier, Tags.IssuerOfAccessionNumberSequence)).toEqual([]);
+    });
+  });
+
+  it('answers a key outside the model zero-length at the VR it came with, at the top and inside items', () => {
+    const un: DicomElement = { vr: 'UN', value: new Uint8Array([0x41, 0x42]) };
+    const { identifier } = answer([s(0x00081030, 'LO', 'CHEST'), s(0x00100010, 'PN'), [0x00101000, un], sq(Tags.RequestedProcedureCodeSequence, [s(Tags.CodeValue, 'SH'), [0x0008010b, un]])]);
+    expect(identifier.get(0x00081030)).toEqual({ vr: 'LO', value: '' });
+    expect(identifier.get(0x00101000)).toEqual({ vr: 'UN', value: new Uint8Array(0) });
+    const code = (getSequence(identifier, Tags.RequestedProcedureCodeSequence) as DicomDataset[])[0];
+    expect(code.get(0x0008010b)).toEqual({ vr: 'UN', value: new Uint8Array(0) });
+    expect(() => encodeDataset(identifier, { explicitVr: true })).not.toThrow();
   });
 
   it('sends a non-ASCII value of an ASCII-only VR empty instead of failing the encode', () => {

@@ -1,14 +1,14 @@
-import { CharsetError, getTextCodec, parseSpecificCharacterSet } from '../charset';
-import { DicomDataset, DicomElement } from '../dimse/dicom-dataset';
-import { Tags } from '../dimse/dicom-dictionary';
-import { isNumberVr, TEXT_VRS } from '../dimse/vr';
+import { CharsetError, fitToCharset, getTextCodec, parseSpecificCharacterSet, TextCodec, UnrepresentablePolicy } from '../charset';
+import { DicomDataset, DicomElement, formatTag } from '../dimse/dicom-dataset';
+import { keywordOf, Tags } from '../dimse/dicom-dictionary';
+import { BINARY_VRS, isNumberVr, TEXT_VRS } from '../dimse/vr';
 import { buildSequenceItems } from './mwl-sequence-items';
 import { ColumnSpec, JoinedTable, SPS_COLUMNS, TOP_COLUMNS } from './mwl-columns';
 import { MwlKeyDef, SPS_KEYS, SPS_SEQUENCE } from './mwl-keys';
 import type { MwlKey, MwlQuery } from './mwl-query';
 import type { MwlProjection } from './mwl-sql';
 
-/** Answers are built in this set when the configured one cannot hold a value (never a '?'). */
+/** Answers are built in this set when the configured one cannot hold a value and the policy is `utf8`. */
 export const FALLBACK_CHARSET = 'ISO_IR 192';
 
 export interface MwlAnswer {
@@ -17,12 +17,20 @@ export interface MwlAnswer {
   readonly charset: string;
   /** True when `charset` is the UTF-8 fallback instead of the requested set. */
   readonly fellBack: boolean;
+  /**
+   * Keywords of the attributes whose values were transliterated or got `?` to fit the requested
+   * set (empty when none). The stored item keeps the original values.
+   */
+  readonly adjusted: readonly string[];
 }
 
 /** Built once per query: which columns to select and how each row becomes an answer. */
 export interface MwlAnswerPlan extends MwlProjection {
-  /** `row` holds the values of `columns`, in order; `charset` is the (0008,0005) wanted. */
-  map(row: readonly unknown[], charset: string): MwlAnswer;
+  /**
+   * `row` holds the values of `columns`, in order; `charset` is the (0008,0005) wanted; `policy`
+   * says what to do with a value that set cannot hold (default `utf8`: answer in ISO_IR 192).
+   */
+  map(row: readonly unknown[], charset: string, policy?: UnrepresentablePolicy): MwlAnswer;
   /** The step's row id (uuid): what logs may name instead of patient data. */
   stepId(row: readonly unknown[]): string;
 }
@@ -32,7 +40,8 @@ interface Acc {
   nonAscii: Array<[string, boolean]>;
 }
 
-type Emitter = (row: readonly unknown[], acc: Acc) => DicomElement;
+/** `undefined`: the attribute is left out of the answer (a type 1C sequence we hold no item for). */
+type Emitter = (row: readonly unknown[], acc: Acc) => DicomElement | undefined;
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const NON_LATIN1 = /[^\x00-\xff]/;
@@ -40,7 +49,9 @@ const NON_LATIN1 = /[^\x00-\xff]/;
 /**
  * Returns exactly the attributes the query asked for (mwl-cfind.md §1): each at its VR, zero-length
  * when we hold no value (so type 1/2 keys are always present), one SPS item, sequences with the
- * requested item attributes (all of them for a zero-length sequence key).
+ * requested item attributes (all of them for a zero-length sequence key). A type 1C sequence
+ * (Requested Procedure Code, Scheduled Protocol Code) with no item is left out: it is required only
+ * when there is a code to send, and an empty one reads as "a code, unknown" to some modalities.
  */
 export function planMwlAnswer(query: MwlQuery): MwlAnswerPlan {
   const columns: string[] = ['s.id'];
@@ -61,11 +72,15 @@ export function planMwlAnswer(query: MwlQuery): MwlAnswerPlan {
       return (row, acc) => ({ vr: 'SQ', value: [buildDataset(emitters, row, acc)] });
     }
     const spec = specs.get(def.tag);
-    if (!spec) return zeroLength(def);
+    const omitWhenEmpty = def.vr === 'SQ' && def.returnType === '1C';
+    if (!spec) return omitWhenEmpty ? () => undefined : zeroLength(def);
     const at = indexOf(spec);
     if (def.vr === 'SQ') {
       const subset = requested === 'all' || !requested ? undefined : requested.map((k) => k.def);
-      return (row, acc) => ({ vr: 'SQ', value: buildSequenceItems(spec.value, at.map((i) => row[i]), subset, (v, pn) => track(acc, v, pn)) });
+      return (row, acc) => {
+        const items = buildSequenceItems(spec.value, at.map((i) => row[i]), subset, (v, pn) => track(acc, v, pn));
+        return items.length === 0 && omitWhenEmpty ? undefined : { vr: 'SQ', value: items };
+      };
     }
     if (spec.value === 'patient-name') {
       const [a, b, c] = at;
@@ -82,27 +97,49 @@ export function planMwlAnswer(query: MwlQuery): MwlAnswerPlan {
     columns,
     tables,
     stepId: (row) => String(row[0]),
-    map(row, charset) {
+    map(row, charset, policy = 'utf8') {
       const acc: Acc = { nonAscii: [] };
       const identifier = buildDataset(top, row, acc);
       let check = checks.get(charset);
       if (!check) checks.set(charset, (check = representable(charset)));
-      const fellBack = acc.nonAscii.length > 0 && !check(acc.nonAscii);
-      const declared = fellBack ? FALLBACK_CHARSET : charset;
+      const fits = acc.nonAscii.length === 0 || check(acc.nonAscii);
+      const fellBack = !fits && policy === 'utf8';
+      const adjusted: string[] = [];
+      if (!fits && policy !== 'utf8') fitDataset(identifier, getTextCodec(parseSpecificCharacterSet(charset)), policy, adjusted);
+      // The default repertoire is written as no (0008,0005) at all; ISO_IR 6 is not a defined term.
+      const declared = fellBack ? FALLBACK_CHARSET : charset === 'ISO_IR 6' ? '' : charset;
       if (declared) identifier.set(Tags.SpecificCharacterSet, { vr: 'CS', value: declared });
-      return { identifier, charset: declared, fellBack };
+      return { identifier, charset: declared, fellBack, adjusted: [...new Set(adjusted)] };
     },
   };
 }
 
 function buildDataset(emitters: ReadonlyArray<[number, Emitter]>, row: readonly unknown[], acc: Acc): DicomDataset {
   const ds: DicomDataset = new Map();
-  for (const [t, emit] of emitters) ds.set(t, emit(row, acc));
+  for (const [t, emit] of emitters) {
+    const el = emit(row, acc);
+    if (el) ds.set(t, el);
+  }
   return ds;
 }
 
+/** Rewrites, in place, each text value `codec` cannot hold; records the attributes it touched. */
+function fitDataset(ds: DicomDataset, codec: TextCodec, policy: 'transliterate' | 'replace', adjusted: string[]): void {
+  for (const [t, el] of ds) {
+    if (el.vr === 'SQ') el.value.forEach((item) => fitDataset(item, codec, policy, adjusted));
+    else if (TEXT_VRS.has(el.vr) && typeof el.value === 'string' && NON_ASCII.test(el.value)) {
+      const value = fitToCharset(el.value, codec, policy, el.vr === 'PN');
+      if (value === el.value) continue;
+      ds.set(t, { vr: el.vr, value } as DicomElement);
+      adjusted.push(keywordOf(t) ?? formatTag(t));
+    }
+  }
+}
+
 function zeroLength(def: MwlKeyDef): Emitter {
-  const el = (def.vr === 'SQ' ? { vr: 'SQ', value: [] } : isNumberVr(def.vr) ? { vr: def.vr, value: [] } : { vr: def.vr, value: '' }) as DicomElement;
+  const el = (
+    def.vr === 'SQ' ? { vr: 'SQ', value: [] } : isNumberVr(def.vr) ? { vr: def.vr, value: [] } : BINARY_VRS.has(def.vr) ? { vr: def.vr, value: new Uint8Array(0) } : { vr: def.vr, value: '' }
+  ) as DicomElement;
   // Sequence values are arrays the encoder only reads, so one shared element per key is safe.
   return () => el;
 }

@@ -8,7 +8,8 @@ export type MwlReturnType = '1' | '1C' | '2' | '2C' | '3';
 /** One attribute of the Modality Worklist Information Model (PS3.4 Table K.6-1, see mwl-cfind.md §1). */
 export interface MwlKeyDef {
   readonly tag: number;
-  readonly keyword: Keyword;
+  /** The PS3.6 keyword; `(gggg,eeee)` for an attribute outside our dictionary. */
+  readonly keyword: Keyword | string;
   readonly vr: Vr;
   /** R = the SCP must match on it; O = optional matching key. */
   readonly matching: 'R' | 'O';

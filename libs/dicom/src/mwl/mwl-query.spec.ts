@@ -10,9 +10,9 @@ const sps = (...els: El[]): El => sq(Tags.ScheduledProcedureStepSequence, els);
 const date = (v: string): El => s(Tags.ScheduledProcedureStepStartDate, 'DA', v);
 const time = (v: string): El => s(Tags.ScheduledProcedureStepStartTime, 'TM', v);
 
-function rejected(ds: DicomDataset): MwlQueryError {
+function rejected(ds: DicomDataset, unknownKeys: 'reject' | 'ignore' = 'reject'): MwlQueryError {
   try {
-    parseMwlQuery(ds);
+    parseMwlQuery(ds, { unknownKeys });
   } catch (err) {
     if (err instanceof MwlQueryError) return err;
     throw err;
@@ -97,9 +97,20 @@ describe('parseMwlQuery', () => {
       expect(err.message).toContain('(0008,0052)');
     });
 
-    it('ignores it instead in lenient mode', () => {
-      const q = parseMwlQuery(identifier(s(Tags.QueryRetrieveLevel, 'CS', 'STUDY')), { unknownKeys: 'ignore' });
-      expect(q.ignored).toEqual([Tags.QueryRetrieveLevel]);
+    it('by default (lenient) keeps it as a return key that matches everything, whatever its value', () => {
+      const q = parseMwlQuery(identifier(s(Tags.QueryRetrieveLevel, 'CS', 'STUDY'), s(tag(0x0008, 0x1030), 'LO', 'CHEST*')));
+      expect(q.unknown).toEqual([Tags.QueryRetrieveLevel, tag(0x0008, 0x1030)]);
+      expect(q.ignored).toEqual([]);
+      expect(q.keys.map((k) => [k.def.keyword, k.def.vr, k.matcher.kind])).toEqual([
+        ['QueryRetrieveLevel', 'CS', 'universal'],
+        ['(0008,1030)', 'LO', 'universal'],
+      ]);
+    });
+
+    it('lenient inside the SPS item too, and still A900 for a malformed value of a model key', () => {
+      const q = parseMwlQuery(identifier(sps(s(tag(0x0040, 0x0241), 'AE', 'X'))));
+      expect(q.unknown).toEqual([tag(0x0040, 0x0241)]);
+      expect(rejected(identifier(s(tag(0x0010, 0x2201), 'LO', 'dog'), s(Tags.PatientBirthDate, 'DA', '1970')), 'ignore').offendingElements).toEqual([Tags.PatientBirthDate]);
     });
 
     it('rejects an SPS key at the top level and an unknown key inside the SPS item', () => {

@@ -1,6 +1,6 @@
 import { getTextCodec, parseSpecificCharacterSet, TextCodec } from '../charset';
 import { DicomDataset, DicomElement, formatTag } from '../dimse/dicom-dataset';
-import { Tags } from '../dimse/dicom-dictionary';
+import { keywordOf, Tags } from '../dimse/dicom-dictionary';
 import { isNumberVr, TEXT_VRS } from '../dimse/vr';
 import { MalformedValueError, Matcher, parseMatcher, parseNumberMatcher, UNIVERSAL } from './mwl-matcher';
 import { MwlKeyDef, SPS_SEQUENCE, TOP_KEY_BY_TAG } from './mwl-keys';
@@ -35,8 +35,13 @@ export interface MwlQuery {
   /** The Scheduled Procedure Step Sequence key, when the SCU sent one. */
   readonly sps?: MwlKey;
   readonly start?: StartMatch;
-  /** Attributes left out of matching and answers: private tags, and non-MWL tags in lenient mode. */
+  /** Attributes left out of matching and answers: private tags and group lengths. */
   readonly ignored: readonly number[];
+  /**
+   * Public attributes outside the MWL model (Study Description, Other Patient IDs …), at any level:
+   * not matched, answered zero-length (as dcm4che does), and the reason for Pending 0xFF01.
+   */
+  readonly unknown: readonly number[];
   /** The query's (0008,0005), already applied when its values were decoded. */
   readonly characterSet: readonly string[];
 }
@@ -44,8 +49,9 @@ export interface MwlQuery {
 export interface MwlParseOptions {
   /**
    * An attribute that is not part of the MWL information model (a Study Root key, (0008,0052)):
-   * 'reject' fails the query with 0xA900 naming it; 'ignore' leaves it out (mwl-cfind.md calls
-   * lenient the safer choice). Private attributes and group lengths are always ignored.
+   * 'reject' fails the query with 0xA900 naming it; 'ignore' (the default, mwl-cfind.md calls lenient
+   * the safer choice) keeps it as a zero-length return key that never narrows the match. Private
+   * attributes and group lengths are always left out.
    */
   readonly unknownKeys?: 'reject' | 'ignore';
 }
@@ -65,6 +71,7 @@ interface Context {
   readonly reject: boolean;
   readonly codec: TextCodec;
   readonly ignored: number[];
+  readonly unknown: number[];
   readonly offending: number[];
   readonly problems: string[];
 }
@@ -72,11 +79,11 @@ interface Context {
 export function parseMwlQuery(identifier: DicomDataset, options: MwlParseOptions = {}): MwlQuery {
   const charsetEl = identifier.get(Tags.SpecificCharacterSet);
   const characterSet = parseSpecificCharacterSet(typeof charsetEl?.value === 'string' ? charsetEl.value : undefined);
-  const ctx: Context = { reject: (options.unknownKeys ?? 'reject') === 'reject', codec: getTextCodec(characterSet), ignored: [], offending: [], problems: [] };
+  const ctx: Context = { reject: options.unknownKeys === 'reject', codec: getTextCodec(characterSet), ignored: [], unknown: [], offending: [], problems: [] };
   const keys = parseItem(identifier, TOP_KEY_BY_TAG, ctx, true);
   if (ctx.offending.length > 0) throw new MwlQueryError(ctx.problems.join('; '), ctx.offending);
   const sps = keys.find((k) => k.def.tag === SPS_SEQUENCE.tag);
-  return { keys, sps, start: sps ? startMatch(sps) : undefined, ignored: ctx.ignored, characterSet };
+  return { keys, sps, start: sps ? startMatch(sps) : undefined, ignored: ctx.ignored, unknown: ctx.unknown, characterSet };
 }
 
 function parseItem(ds: DicomDataset, model: ReadonlyMap<number, MwlKeyDef>, ctx: Context, top: boolean): MwlKey[] {
@@ -86,8 +93,13 @@ function parseItem(ds: DicomDataset, model: ReadonlyMap<number, MwlKeyDef>, ctx:
     if ((t & 0xffff) === 0 || (top && t === Tags.SpecificCharacterSet)) continue;
     const def = model.get(t);
     if (!def) {
-      if ((t >>> 16) & 1 || !ctx.reject) ctx.ignored.push(t);
-      else fail(ctx, t, `${formatTag(t)} is not in the Modality Worklist information model`);
+      const el = ds.get(t) as DicomElement;
+      if ((t >>> 16) & 1 || t >>> 16 < 0x0008) ctx.ignored.push(t);
+      else if (ctx.reject) fail(ctx, t, `${formatTag(t)} is not in the Modality Worklist information model`);
+      else {
+        ctx.unknown.push(t);
+        keys.push(unknownKey(t, el));
+      }
       continue;
     }
     try {
@@ -133,6 +145,12 @@ function parseSequence(def: MwlKeyDef, el: DicomElement, ctx: Context): MwlKey {
   if (!item || item.size === 0) return { def, matcher: UNIVERSAL, items: 'all' };
   const items = parseItem(item, def.items as ReadonlyMap<number, MwlKeyDef>, ctx, false);
   return { def, matcher: UNIVERSAL, items: items.length > 0 ? items : 'all' };
+}
+
+/** A return-only key for an attribute outside the model; its value, whatever it is, is not read. */
+function unknownKey(tag: number, el: DicomElement): MwlKey {
+  const def: MwlKeyDef = { tag, keyword: keywordOf(tag) ?? formatTag(tag), vr: el.vr, matching: 'O', returnType: '3', items: el.vr === 'SQ' ? new Map() : undefined };
+  return { def, matcher: UNIVERSAL, items: el.vr === 'SQ' ? [] : undefined };
 }
 
 function fail(ctx: Context, t: number, problem: string): void {

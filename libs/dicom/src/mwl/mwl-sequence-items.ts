@@ -1,6 +1,6 @@
 import { DicomDataset, DicomElement } from '../dimse/dicom-dataset';
 import { Tags } from '../dimse/dicom-dictionary';
-import { isNumberVr, StringVr } from '../dimse/vr';
+import { BINARY_VRS, BinaryVr, isNumberVr, StringVr } from '../dimse/vr';
 import type { ValueKind } from './mwl-columns';
 import type { MwlKeyDef } from './mwl-keys';
 
@@ -120,6 +120,8 @@ function pick(item: DicomDataset, subset: readonly MwlKeyDef[]): DicomDataset {
 function empty(def: MwlKeyDef): DicomElement {
   if (def.vr === 'SQ') return { vr: 'SQ', value: [] };
   if (isNumberVr(def.vr)) return { vr: def.vr, value: [] };
+  // A key outside the model keeps the VR it came with, UN included.
+  if (BINARY_VRS.has(def.vr)) return { vr: def.vr as BinaryVr, value: new Uint8Array(0) };
   return { vr: def.vr as StringVr, value: '' };
 }
 
