@@ -70,7 +70,7 @@ export class MwlFindHandler implements FindHandler {
     const { maxAnswers } = this.config;
     let query: MwlQuery;
     try {
-      query = parseMwlQuery(req.identifier, { unknownKeys: this.config.unknownKeys });
+      query = parseMwlQuery(req.identifier, { unknownKeys: this.config.unknownKeys, combinedDateTime: req.combinedDateTimeMatching });
     } catch (err) {
       if (!(err instanceof MwlQueryError)) throw err;
       this.logger.warn({ event: 'mwl.query-rejected', association: req.association.id, offending: err.offendingElements.map(hexTag) }, 'identifier does not match the MWL model');
