@@ -120,6 +120,17 @@ function randomQueries(seed: number, n: number): Query[] {
   });
 }
 
+/** One query per difference on purpose, so that every seed exercises each of them. */
+const DIRECTED: Query[] = [
+  { name: 'smi*' },
+  { ae: 'CT*' },
+  { patientId: 'P000001*' },
+  { date: `${FIRST_DAY + 1}-${FIRST_DAY + 3}`, time: '1000-1400' },
+  { time: '-1530' },
+  { ae: 'CT01' },
+  { ae: 'CT02' },
+];
+
 // ---- the matching rules (mwl-cfind.md §2), over the generated items ----
 
 const glob = (pattern: string, caseInsensitive: boolean): RegExp =>
@@ -146,6 +157,8 @@ interface Rules {
   start: 'independent' | 'combined' | 'dcmtk';
   /** TM bounds: at their precision (`-1530` up to 15:30:59), or compared as strings (`153000` > `1530`). */
   timeBounds: 'precision' | 'string';
+  /** Wild cards in every string key, or (wlmscpfs) in PN and SH only: then a `*`/`?` in an AE or LO key gets no answers. */
+  wildcards: 'all' | 'pn-sh';
   /** A multi-valued station AE (`CT01\\CT02`): any value may match the key, or only the whole value. */
   stationAes: 'any' | 'whole';
 }
@@ -212,14 +225,21 @@ function inDateTimeRange(date: string, time: string, itemDate: string, itemTime:
   return (!d0 || at >= d0 + (t0 ? timeFloor(t0) : '000000')) && (!d1 || at <= d1 + (t1 ? timeCeil(t1) : '235959'));
 }
 
-/** What each SCP should answer, by its rules: Radflow and Orthanc as mwl-cfind.md, wlmscpfs with its measured limits. */
-const RULES = {
-  radflow: (q: Query): WorklistItem[] => live.filter((i) => matches(i, q, { caseInsensitiveNames: true, start: 'independent', timeBounds: 'precision', stationAes: 'any' })),
-  orthanc: (q: Query): WorklistItem[] => live.filter((i) => matches(i, q, { caseInsensitiveNames: true, start: 'independent', timeBounds: 'string', stationAes: 'whole' })),
-  wlmscpfs: (q: Query): WorklistItem[] =>
-    hasWildcard(q.ae) || hasWildcard(q.patientId) ? [] : live.filter((i) => matches(i, q, { caseInsensitiveNames: false, start: 'dcmtk', timeBounds: 'precision', stationAes: 'any' })),
+type Scp = 'radflow' | 'wlmscpfs' | 'orthanc';
+const RADFLOW_RULES: Rules = { caseInsensitiveNames: true, start: 'independent', timeBounds: 'precision', stationAes: 'any', wildcards: 'all' };
+/** Each SCP's matching rules: Radflow's are mwl-cfind.md's; every other value is a difference on purpose. */
+const SCP_RULES: Record<Scp, Rules> = {
+  radflow: RADFLOW_RULES,
+  orthanc: { ...RADFLOW_RULES, timeBounds: 'string', stationAes: 'whole' },
+  wlmscpfs: { ...RADFLOW_RULES, caseInsensitiveNames: false, start: 'dcmtk', wildcards: 'pn-sh' },
 };
-type Scp = keyof typeof RULES;
+const SCPS = Object.keys(SCP_RULES) as Scp[];
+
+/** The accession/SPS ID keys an SCP with these rules answers. */
+function answerOf(q: Query, rules: Rules): string[] {
+  if (rules.wildcards === 'pn-sh' && (hasWildcard(q.ae) || hasWildcard(q.patientId))) return [];
+  return live.filter((i) => matches(i, q, rules)).map(keyOf).sort();
+}
 
 const keyOf = (i: WorklistItem): string => `${i.accession}/${i.spsId}`;
 const sps = (key: string): string => `(0040,0100)[0].${key}`;
@@ -296,7 +316,7 @@ describe(`Modality Worklist: seeded random queries, Radflow vs wlmscpfs vs Ortha
   let wlm: Wlmscpfs;
   let orthanc: Orthanc;
   let targets: Record<Scp, FindTarget>;
-  const queries = randomQueries(SEED, QUERIES);
+  const queries = [...randomQueries(SEED, QUERIES), ...DIRECTED];
 
   beforeAll(async () => {
     // eslint-disable-next-line no-console
@@ -328,51 +348,59 @@ describe(`Modality Worklist: seeded random queries, Radflow vs wlmscpfs vs Ortha
   });
 
   it('every SCP answers the full worklist to a universal query', async () => {
-    const all = await Promise.all((Object.keys(RULES) as Scp[]).map((scp) => ask(targets[scp], {})));
+    const all = await Promise.all(SCPS.map((scp) => ask(targets[scp], {})));
     expect(all).toEqual([live.map(keyOf).sort(), live.map(keyOf).sort(), live.map(keyOf).sort()]);
   });
 
-  it(`${QUERIES} random queries: the same answers from all three but for the differences on purpose`, async () => {
+  it(`${QUERIES} random queries and ${DIRECTED.length} directed ones: the same answers from all three but for the differences on purpose`, async () => {
     const outcomes = await pooled(queries, 3, async (q) => {
       const [r, w, o] = await Promise.all([ask(targets.radflow, q), ask(targets.wlmscpfs, q), ask(targets.orthanc, q)]);
       return { q, answers: { radflow: r, wlmscpfs: w, orthanc: o } };
     });
     const mismatches = outcomes.flatMap(({ q, answers }) =>
-      (Object.keys(RULES) as Scp[])
-        .map((scp) => ({ scp, q, got: answers[scp], want: RULES[scp](q).map(keyOf).sort() }))
+      SCPS
+        .map((scp) => ({ scp, q, got: answers[scp], want: answerOf(q, SCP_RULES[scp]) }))
         .filter((m) => JSON.stringify(m.got) !== JSON.stringify(m.want))
         .map((m) => ({ scp: m.scp, query: m.q, onlyGot: m.got.filter((k) => !m.want.includes(k)), missing: m.want.filter((k) => !m.got.includes(k)) })),
     );
     expect(mismatches).toEqual([]);
 
-    // The run must exercise what it claims: answers, empty answers, and each difference on purpose.
+    // The run must exercise what it claims: answers, and each difference on purpose (the queries
+    // where that one rule of the peer, set to Radflow's, would change the peer's answer).
+    const differences = SCPS.flatMap((scp) =>
+      (Object.keys(RADFLOW_RULES) as (keyof Rules)[])
+        .filter((rule) => SCP_RULES[scp][rule] !== RADFLOW_RULES[rule])
+        .map((rule) => {
+          const without = { ...SCP_RULES[scp], [rule]: RADFLOW_RULES[rule] };
+          return { difference: `${scp} ${rule}=${SCP_RULES[scp][rule]}`, queries: queries.filter((q) => answerOf(q, SCP_RULES[scp]).join() !== answerOf(q, without).join()).length };
+        }),
+    );
     const tally = {
+      queries: queries.length,
       identical: outcomes.filter(({ answers: a }) => a.radflow.join() === a.wlmscpfs.join() && a.radflow.join() === a.orthanc.join()).length,
       withAnswers: outcomes.filter(({ answers: a }) => a.radflow.length > 0).length,
-      caseOfNames: outcomes.filter(({ q, answers: a }) => q.name && !hasWildcard(q.ae) && !hasWildcard(q.patientId) && a.wlmscpfs.length < a.radflow.length).length,
-      wildcardOutsidePnSh: outcomes.filter(({ q, answers: a }) => (hasWildcard(q.ae) || hasWildcard(q.patientId)) && a.radflow.length > 0 && a.wlmscpfs.length === 0).length,
-      dateAndTime: outcomes.filter(({ q, answers: a }) => q.date?.includes('-') && q.time && a.radflow.length > 0).length,
-      orthancStringTimes: outcomes.filter(({ q, answers: a }) => q.time && a.orthanc.length !== RULES.radflow(q).filter((i) => matches(i, q, { caseInsensitiveNames: true, start: 'independent', timeBounds: 'precision', stationAes: 'whole' })).length).length,
-      orthancWholeAe: outcomes.filter(({ q, answers: a }) => q.ae && a.orthanc.length < a.radflow.length).length,
-      dcmtkCombines: outcomes.filter(({ q, answers: a }) => q.date && q.time && sameShape(q.date, q.time) && a.wlmscpfs.join() !== a.radflow.join()).length,
+      differences,
     };
     // eslint-disable-next-line no-console
     console.log(`mwl-random-differential: ${JSON.stringify(tally)}`);
     expect(tally.identical).toBeGreaterThan(QUERIES / 3);
     expect(tally.withAnswers).toBeGreaterThan(QUERIES / 2);
-    expect(tally.caseOfNames).toBeGreaterThan(0);
-    expect(tally.wildcardOutsidePnSh).toBeGreaterThan(0);
-    expect(tally.dateAndTime).toBeGreaterThan(0);
-    expect(tally.dcmtkCombines).toBeGreaterThan(0);
-    expect(tally.orthancWholeAe).toBeGreaterThan(0);
-    expect(tally.orthancStringTimes).toBeGreaterThan(0);
+    expect(differences.map((d) => d.difference).sort()).toEqual([
+      'orthanc stationAes=whole',
+      'orthanc timeBounds=string',
+      'wlmscpfs caseInsensitiveNames=false',
+      'wlmscpfs start=dcmtk',
+      'wlmscpfs wildcards=pn-sh',
+    ]);
+    expect(differences.filter((d) => d.queries === 0)).toEqual([]);
   }, 60000);
 
   describe('combined date-time matching through SOP Class Extended Negotiation', () => {
     // Three days and a morning window: the combined range also holds the afternoons between.
-    const q: Query = { date: `${FIRST_DAY + 2}-${FIRST_DAY + 4}`, time: '0900-1100' };
-    const independent = RULES.radflow(q).map(keyOf).sort();
-    const combined = live.filter((i) => matches(i, q, { caseInsensitiveNames: true, start: 'combined', timeBounds: 'precision', stationAes: 'any' })).map(keyOf).sort();
+    // Bounds at full precision, so that Orthanc's string comparison of times does not come into it.
+    const q: Query = { date: `${FIRST_DAY + 2}-${FIRST_DAY + 4}`, time: '090000-110000' };
+    const independent = answerOf(q, RADFLOW_RULES);
+    const combined = answerOf(q, { ...RADFLOW_RULES, start: 'combined' });
 
     it('the query separates the two semantics', () => {
       expect(independent.length).toBeGreaterThan(0);
