@@ -10,13 +10,14 @@ import { SopClass } from './uids';
  *   byte 3 (index 2)  fuzzy semantic matching of person names
  *   byte 4 (index 3)  timezone query adjustment
  *
- * This is the C-FIND layout of PS3.4 C.5.1.1.2 (Table C.5-1) that dcm4che uses for every C-FIND
- * SOP class, Modality Worklist included: `org.dcm4che3.net.QueryOption` (RELATIONAL, DATETIME,
- * FUZZY, TIMEZONE, the byte index being the enum ordinal) builds and reads it, its findscu/mwlscu
- * set bytes 1 and 2 for MWL when any option is asked for, and dcm4chee-arc's MWLCFindSCP turns
- * DATETIME of the MWL sub-item into combined date-time matching. PS3.4 K.5 has the acceptor answer
- * each offered sub-field with the same value (accept) or 0 (decline), in a field as long as the
- * one offered.
+ * This is the C-FIND layout of PS3.4 C.5.1.1.2 (Query/Retrieve), which dcm4che uses for every
+ * C-FIND SOP class, Modality Worklist included: `org.dcm4che3.net.QueryOption` (RELATIONAL,
+ * DATETIME, FUZZY, TIMEZONE; byte index = enum ordinal) builds and reads it, its findscu asks for
+ * bytes 1 and 2 on the MWL SOP class whenever any option is given, and dcm4chee-arc's MWLCFindSCP
+ * turns DATETIME of the MWL sub-item into combined date-time matching. PS3.4 K.5 (Basic Worklist)
+ * gives its field "three or more sub-fields", fuzzy matching and timezone adjustment among them,
+ * and has the acceptor answer each offered sub-field with the same value (accept) or
+ * 0 (decline), in a field as long as the one offered. DCMTK's wlmscpfs negotiates nothing.
  */
 export const QueryOptionByte = { relational: 0, combinedDateTime: 1, fuzzyPersonNames: 2, timezoneAdjustment: 3 } as const;
 export type QueryOption = keyof typeof QueryOptionByte;
