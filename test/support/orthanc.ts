@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from './dcmtk';
@@ -17,8 +17,9 @@ export interface Orthanc {
   stop(): Promise<void>;
 }
 
-/** Where Debian's package puts the plugin. */
+/** Where Debian's package puts the plugin, and the server (in sbin, often not on a user's PATH). */
 const WORKLIST_PLUGIN = '/usr/share/orthanc/plugins/libModalityWorklists.so';
+const ORTHANC = existsSync('/usr/sbin/Orthanc') ? '/usr/sbin/Orthanc' : 'Orthanc';
 
 export async function startOrthanc(worklistDir: string, aeTitle: string): Promise<Orthanc> {
   const port = await freePort();
@@ -44,18 +45,25 @@ export async function startOrthanc(worklistDir: string, aeTitle: string): Promis
   };
   const file = join(home, 'orthanc.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
-  const child = spawn('Orthanc', [file], { env: { ...process.env, TCP_NODELAY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(ORTHANC, [file], { env: { ...process.env, TCP_NODELAY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let failed: Error | undefined;
+  const exited = new Promise<void>((r) => {
+    child.once('exit', () => r());
+    child.once('error', (err) => ((failed = err), r()));
+  });
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null && !failed) child.kill('SIGTERM');
     await exited;
     rmSync(home, { recursive: true, force: true });
   };
   for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`Orthanc exited: ${out}`);
+    if (failed || child.exitCode !== null) {
+      rmSync(home, { recursive: true, force: true });
+      throw new Error(failed ? `Orthanc could not be started (apt-get install orthanc): ${failed.message}` : `Orthanc exited: ${out}`);
+    }
     if ((await run('echoscu', ['-aec', aeTitle, '127.0.0.1', String(port)])).code === 0) return { port, child, output: () => out, stop };
     await new Promise((r) => setTimeout(r, 50));
   }
