@@ -22,7 +22,9 @@ import { generateWorklist, orderMessage, WorklistItem, writeWorklistFiles } from
  * - matching wlmscpfs does not do: wild cards outside PN, `?` as one character, CS lists, UID
  *   lists, optional keys (SPS ID, descriptions), "" empty-value matching, component-wise PN,
  *   and decoding a query in another character set before matching;
- * - an empty SPS item: each SCP returns its own list of SPS attributes (see PROTOCOL_CODES).
+ * - an empty SPS item: each SCP returns its own list of SPS attributes (see PROTOCOL_CODES);
+ * - SPS Start Date range + Start Time range: wlmscpfs joins them into one date-time range
+ *   unasked; Radflow matches each on its own unless combined matching was negotiated.
  */
 const AE = 'MWLDIFF';
 const CLI = resolve(__dirname, '../../dist/apps/cli/src/main.js');
@@ -157,7 +159,6 @@ describe('Modality Worklist: Radflow vs DCMTK wlmscpfs on the same items (e2e)',
     ['open date range -B', [sps('ScheduledProcedureStepStartDate=-20261202')]],
     ['time range', [sps('ScheduledProcedureStepStartTime=0800-0930')]],
     ['open time range A-', [sps('ScheduledProcedureStepStartTime=170000-')]],
-    ['combined date range + time range is one date-time range', [sps('ScheduledProcedureStepStartDate=20261202-20261204'), sps('ScheduledProcedureStepStartTime=1000-1400')]],
     ['single date + time range', [sps('ScheduledProcedureStepStartDate=20261203'), sps('ScheduledProcedureStepStartTime=0800-1200')]],
     ['birth date range', ['PatientBirthDate=19500101-19691231']],
     ['sex + modality', ['PatientSex=F', sps('Modality=CT')]],
@@ -203,6 +204,20 @@ describe('Modality Worklist: Radflow vs DCMTK wlmscpfs on the same items (e2e)',
     expect(radflow.accessions).toEqual(want);
     expect(radflow.answers).toEqual(referenceOf(want));
     expect(peer.accessions).toHaveLength(peerDoes === 'no answers' ? 0 : items.length);
+  });
+
+  it('date range + time range: matched each on its own (no extended negotiation); wlmscpfs joins them into one date-time range', async () => {
+    const own = [sps('ScheduledProcedureStepStartDate=20261202-20261204'), sps('ScheduledProcedureStepStartTime=1000-1400')];
+    const [radflow, peer] = await Promise.all([ask(R, { keys: own }), ask(W, { keys: own })]);
+    const time = (i: WorklistItem): boolean => !i.incomplete && i.time >= '100000' && i.time <= '140059';
+    const want = expected((i) => i.date >= '20261202' && i.date <= '20261204' && time(i));
+    expect(want.length).toBeGreaterThan(0);
+    expect(radflow.answers).toEqual(referenceOf(want));
+    // wlmscpfs (DCMTK rangeMatchingDateTime): from the 2nd 10:00 to the 4th 14:00, afternoons and mornings between included.
+    const at = (i: WorklistItem): string => i.date + i.time;
+    const joined = expected((i) => !i.incomplete && at(i) >= '20261202100000' && at(i) <= '20261204140000');
+    expect(joined.length).toBeGreaterThan(want.length);
+    expect(offered(peer)).toEqual(referenceOf(joined));
   });
 
   it('decodes a query in ISO_IR 100 (Latin-1 bytes) before matching; wlmscpfs compares bytes and finds nothing in UTF-8 files', async () => {

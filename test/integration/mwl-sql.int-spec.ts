@@ -41,11 +41,11 @@ const ITEMS: MwlItemSpec[] = [
 let pool: Pool;
 let database: { admin: string; name: string } | undefined;
 
-async function find(els: El[], config: Partial<MwlFindConfig> = {}, options: { callingAe?: string; abortAfter?: number } = {}) {
+async function find(els: El[], config: Partial<MwlFindConfig> = {}, options: { callingAe?: string; abortAfter?: number; combined?: boolean } = {}) {
   const handler = new MwlFindHandler(pool, { maxAnswers: 1000, ...config });
   const controller = new AbortController();
   const association = { id: 'int', callingAeTitle: options.callingAe ?? 'FINDSCU', calledAeTitle: 'RADFLOW', peerAddress: '127.0.0.1' };
-  const gen = handler.find({ association, messageId: 1, affectedSopClassUid: '1.2.840.10008.5.1.4.31', priority: 0, identifier: createDataset(els) }, controller.signal);
+  const gen = handler.find({ association, messageId: 1, affectedSopClassUid: '1.2.840.10008.5.1.4.31', priority: 0, identifier: createDataset(els), combinedDateTimeMatching: options.combined ?? false }, controller.signal);
   const matches: FindMatch[] = [];
   let outcome: FindOutcome | void = undefined;
   for (;;) {
@@ -150,11 +150,18 @@ describe('MWL C-FIND on Postgres', () => {
     expect(await accessionsOf([sps(s(Tags.ScheduledProcedureStepStartTime, 'TM', '0930'))])).toEqual(['A01']);
   });
 
-  it('date range + time range form one date-time range (PS3.4 C.2.2.2.5.2), not a time window per day', async () => {
-    const combined = [sps(s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261120-20261123'), s(Tags.ScheduledProcedureStepStartTime, 'TM', '0800-1200'))];
-    expect(await accessionsOf(combined)).toEqual(['A01', 'A03', 'A05', 'A06', 'A15', 'ACCX1Y']);
+  const dateAndTime = [ACC, sps(s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261120-20261123'), s(Tags.ScheduledProcedureStepStartTime, 'TM', '0800-1200'))];
+  it('date range + time range match each on its own by default: a time window on each day', async () => {
+    expect((await find(dateAndTime)).accessions).toEqual(['A01', 'A03', 'A05', 'A06', 'ACCX1Y']);
     const oneDay = [sps(s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261123'), s(Tags.ScheduledProcedureStepStartTime, 'TM', '0700-1900'))];
     expect(await accessionsOf(oneDay)).toEqual(['A01', 'A02', 'A08', 'ACCX1Y']);
+  });
+
+  it('with combined date-time matching negotiated they form one date-time range (PS3.4 C.2.2.2.5)', async () => {
+    // A15, 21st 19:00, lies between 20th 08:00 and 23rd 12:00 but outside 08:00-12:00.
+    expect((await find(dateAndTime, {}, { combined: true })).accessions).toEqual(['A01', 'A03', 'A05', 'A06', 'A15', 'ACCX1Y']);
+    const oneDay = [ACC, sps(s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261123'), s(Tags.ScheduledProcedureStepStartTime, 'TM', '0700-1900'))];
+    expect((await find(oneDay, {}, { combined: true })).accessions).toEqual(['A01', 'A02', 'A08', 'ACCX1Y']);
   });
 
   it('status policy and held steps', async () => {

@@ -9,6 +9,7 @@ const request: FindRequest = {
   affectedSopClassUid: '1.2.840.10008.5.1.4.31',
   priority: 0,
   identifier: createDataset(),
+  combinedDateTimeMatching: false,
 };
 const match: FindMatch = { status: 0xff00, identifier: createDataset() };
 

@@ -1,4 +1,5 @@
 import { AssociateAcPdu, AssociateRjPdu, AssociateRqPdu, PduType, PresentationContextResult, RejectReason, RejectResult, RejectSource } from './pdu';
+import { answerExtendedNegotiation, QueryOption } from './extended-negotiation';
 import { DICOM_APPLICATION_CONTEXT, TransferSyntax } from './uids';
 
 export interface NegotiationPolicy {
@@ -20,12 +21,15 @@ export interface AcceptedContext {
   abstractSyntax: string;
   transferSyntax: string;
   explicitVr: boolean;
+  /** C-FIND options agreed through SOP Class Extended Negotiation for this abstract syntax; empty when none. */
+  queryOptions: ReadonlySet<QueryOption>;
 }
 
 export type NegotiationResult =
   | { accepted: true; pdu: AssociateAcPdu; contexts: Map<number, AcceptedContext> }
   | { accepted: false; pdu: AssociateRjPdu; why: string };
 
+const NO_OPTIONS: ReadonlySet<QueryOption> = new Set();
 const PresentationResult = { Acceptance: 0, AbstractSyntaxNotSupported: 3, TransferSyntaxesNotSupported: 4 } as const;
 // Explicit first: with explicit VR we need no dictionary to read the peer's query.
 const SUPPORTED_TRANSFER_SYNTAXES = [TransferSyntax.ExplicitVrLittleEndian, TransferSyntax.ImplicitVrLittleEndian];
@@ -71,9 +75,11 @@ export function negotiate(rq: AssociateRqPdu, policy: NegotiationPolicy, peer: N
     }
     const ts = SUPPORTED_TRANSFER_SYNTAXES.find((s) => pc.transferSyntaxes.includes(s));
     if (!ts) return { id: pc.id, result: PresentationResult.TransferSyntaxesNotSupported, transferSyntax: TransferSyntax.ImplicitVrLittleEndian };
-    contexts.set(pc.id, { id: pc.id, abstractSyntax: pc.abstractSyntax, transferSyntax: ts, explicitVr: ts === TransferSyntax.ExplicitVrLittleEndian });
+    contexts.set(pc.id, { id: pc.id, abstractSyntax: pc.abstractSyntax, transferSyntax: ts, explicitVr: ts === TransferSyntax.ExplicitVrLittleEndian, queryOptions: NO_OPTIONS });
     return { id: pc.id, result: PresentationResult.Acceptance, transferSyntax: ts };
   });
+  const extended = answerExtendedNegotiation(rq.userInformation.extendedNegotiations ?? [], new Set([...contexts.values()].map((c) => c.abstractSyntax)));
+  for (const c of contexts.values()) c.queryOptions = extended.accepted.get(c.abstractSyntax) ?? NO_OPTIONS;
   const pdu: AssociateAcPdu = {
     type: PduType.AssociateAc,
     protocolVersion: 1,
@@ -88,6 +94,7 @@ export function negotiate(rq: AssociateRqPdu, policy: NegotiationPolicy, peer: N
       implementationClassUid: policy.implementationClassUid,
       implementationVersionName: policy.implementationVersionName,
       roleSelections: [],
+      extendedNegotiations: extended.reply,
     },
   };
   return { accepted: true, pdu, contexts };

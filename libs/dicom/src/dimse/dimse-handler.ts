@@ -18,6 +18,11 @@ export interface FindRequest {
   priority: number;
   /** The decoded query (the C-FIND Identifier). */
   identifier: DicomDataset;
+  /**
+   * The SCU asked for combined date-time matching through SOP Class Extended Negotiation and we
+   * accepted (PS3.4 C.2.2.2.5): only then do a related date and time key form one range.
+   */
+  combinedDateTimeMatching: boolean;
 }
 
 /**

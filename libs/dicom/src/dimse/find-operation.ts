@@ -68,7 +68,7 @@ async function stream(op: FindOperation, respond: (status: number, extra?: Parti
     return { status: DimseStatus.FindUnableToDecodeIdentifier, errorComment: 'Unable to decode the identifier' };
   }
   if (signal.aborted) return { status: DimseStatus.Cancel };
-  const request = { association: op.association.info, messageId: command.messageId ?? 0, affectedSopClassUid: op.context.abstractSyntax, priority: command.priority ?? 0, identifier };
+  const request = { association: op.association.info, messageId: command.messageId ?? 0, affectedSopClassUid: op.context.abstractSyntax, priority: command.priority ?? 0, identifier, combinedDateTimeMatching: op.context.queryOptions.has('combinedDateTime') };
   let generator: AsyncGenerator<FindMatch, FindOutcome | void, void> | undefined;
   let stuck = false;
   const cancelled = new Promise<typeof CANCELLED>((resolve) => signal.addEventListener('abort', () => resolve(CANCELLED), { once: true }));

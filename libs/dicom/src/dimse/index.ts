@@ -15,6 +15,8 @@ export { keywordOf, Tags, vrOf } from './dicom-dictionary';
 export type { Keyword } from './dicom-dictionary';
 export type { AssociationInfo, DimseLogger, FindHandler, FindMatch, FindOutcome, FindRequest, NHandler, NRequest, NResponse } from './dimse-handler';
 export { DimseProtocolError, encodeMessage, MessageAssembler } from './dimse-message';
+export { answerExtendedNegotiation, QueryOptionByte, queryOptionsInfo } from './extended-negotiation';
+export type { ExtendedNegotiationAnswer, QueryOption } from './extended-negotiation';
 export type { DimseMessage } from './dimse-message';
 export { DimseStatus, isPending } from './dimse-status';
 export { DicomServer } from './dicom-server';

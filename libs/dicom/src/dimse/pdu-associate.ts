@@ -18,6 +18,15 @@ export interface RoleSelection {
   scu: boolean;
   scp: boolean;
 }
+/**
+ * PS3.7 D.3.3.5: SOP Class Extended Negotiation sub-item (0x56), the same layout in the RQ and the
+ * AC. What the application information bytes mean is up to the service class (see
+ * extended-negotiation.ts for C-FIND).
+ */
+export interface SopClassExtendedNegotiation {
+  sopClassUid: string;
+  applicationInfo: Buffer;
+}
 /** PS3.8 Annex D and PS3.7 Annex D.3.3 user information sub-items we read; others are skipped. */
 export interface UserInformation {
   /** Maximum Length Received (0x51); 0 = no limit. */
@@ -26,6 +35,8 @@ export interface UserInformation {
   implementationVersionName?: string;
   asyncOperations?: { invoked: number; performed: number };
   roleSelections: RoleSelection[];
+  /** Absent or empty: none offered (RQ) or none answered (AC). */
+  extendedNegotiations?: SopClassExtendedNegotiation[];
 }
 interface AssociateCommon {
   protocolVersion: number;
@@ -55,6 +66,7 @@ const ItemType = {
   AsyncOperationsWindow: 0x53,
   RoleSelection: 0x54,
   ImplementationVersionName: 0x55,
+  SopClassExtendedNegotiation: 0x56,
 } as const;
 const FIXED_FIELDS = 68;
 
@@ -122,7 +134,11 @@ function decodeUserInformation(buf: Buffer): UserInformation {
       const n = v.readUInt16BE(0);
       if (2 + n + 2 <= v.length) info.roleSelections.push({ sopClassUid: uid(v.subarray(2, 2 + n)), scu: v[2 + n] === 1, scp: v[3 + n] === 1 });
     }
-    // Extended negotiation (0x56/0x57) and user identity (0x58): not offered back, which PS3.7 reads as "not supported".
+    else if (sub.type === ItemType.SopClassExtendedNegotiation && v.length >= 2) {
+      const n = v.readUInt16BE(0);
+      if (2 + n <= v.length) (info.extendedNegotiations ??= []).push({ sopClassUid: uid(v.subarray(2, 2 + n)), applicationInfo: Buffer.from(v.subarray(2 + n)) });
+    }
+    // Common extended negotiation (0x57) and user identity (0x58): not answered, which PS3.7 reads as "not supported".
   }
   return info;
 }
@@ -162,6 +178,14 @@ function encodeUserInformation(info: UserInformation): Buffer {
     subs.push(item(ItemType.RoleSelection, v));
   }
   if (info.implementationVersionName) subs.push(item(ItemType.ImplementationVersionName, ascii(info.implementationVersionName.slice(0, 16))));
+  // Sub-items in item-type order (0x51 … 0x56), as PS3.7 D.3.3 lists them.
+  for (const e of info.extendedNegotiations ?? []) {
+    const u = ascii(e.sopClassUid);
+    const v = Buffer.alloc(2 + u.length);
+    v.writeUInt16BE(u.length, 0);
+    u.copy(v, 2);
+    subs.push(item(ItemType.SopClassExtendedNegotiation, Buffer.concat([v, e.applicationInfo])));
+  }
   return item(ItemType.UserInformation, Buffer.concat(subs));
 }
 

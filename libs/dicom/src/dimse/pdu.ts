@@ -3,7 +3,7 @@ import type { AssociateAcPdu, AssociateRqPdu } from './pdu-associate';
 import { AbortReason, PDU_HEADER_LENGTH, PDV_HEADER_LENGTH, PduError, PduType, withHeader } from './pdu.constants';
 
 export * from './pdu.constants';
-export type { AssociateAcPdu, AssociateRqPdu, PresentationContextProposal, PresentationContextResult, RoleSelection, UserInformation } from './pdu-associate';
+export type { AssociateAcPdu, AssociateRqPdu, PresentationContextProposal, PresentationContextResult, RoleSelection, SopClassExtendedNegotiation, UserInformation } from './pdu-associate';
 
 export interface AssociateRjPdu {
   type: typeof PduType.AssociateRj;

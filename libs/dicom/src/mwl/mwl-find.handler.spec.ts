@@ -52,7 +52,7 @@ function rowsFor(els: El[], n: number): unknown[][] {
 }
 
 function request(identifier: DicomDataset, callingAeTitle = 'CT01'): FindRequest {
-  return { association: { id: 'a1', callingAeTitle, calledAeTitle: 'RADFLOW', peerAddress: '127.0.0.1' }, messageId: 7, affectedSopClassUid: '1.2.840.10008.5.1.4.31', priority: 0, identifier };
+  return { association: { id: 'a1', callingAeTitle, calledAeTitle: 'RADFLOW', peerAddress: '127.0.0.1' }, messageId: 7, affectedSopClassUid: '1.2.840.10008.5.1.4.31', priority: 0, identifier, combinedDateTimeMatching: false };
 }
 
 async function run(pool: Pool, els: El[], config: Partial<MwlFindConfig> = {}, options: { callingAe?: string; abortAfter?: number; logger?: DimseLogger } = {}) {

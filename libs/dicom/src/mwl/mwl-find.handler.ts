@@ -92,7 +92,7 @@ export class MwlFindHandler implements FindHandler {
     const unknownKeys = this.config.rejectUnknownKeysFrom.includes(callingAe) ? 'reject' : this.config.unknownKeys;
     let query: MwlQuery;
     try {
-      query = parseMwlQuery(req.identifier, { unknownKeys });
+      query = parseMwlQuery(req.identifier, { unknownKeys, combinedDateTime: req.combinedDateTimeMatching });
     } catch (err) {
       if (!(err instanceof MwlQueryError)) throw err;
       this.logger.warn({ event: 'mwl.query-rejected', association: req.association.id, offending: err.offendingElements.map(hexTag) }, 'identifier does not match the MWL model');

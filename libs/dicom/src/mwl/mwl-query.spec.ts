@@ -44,21 +44,37 @@ describe('parseMwlQuery', () => {
     expect(q.start).toEqual({ dateFrom: '20261212', dateTo: '20261212', combined: false });
   });
 
-  const starts: Array<[string, El[], StartMatch | undefined]> = [
-    ['no start keys', [], undefined],
-    ['both universal', [date(''), time('')], undefined],
-    ['date range only', [date('20261210-20261212')], { dateFrom: '20261210', dateTo: '20261212', combined: false }],
-    ['open date range', [date('-20261212')], { dateFrom: undefined, dateTo: '20261212', combined: false }],
-    ['time only: each day', [time('0800-1200')], { timeFrom: '080000', timeTo: '120059.999999', combined: false }],
-    ['date + time: one date-time range', [date('20261120-20261123'), time('0800-1200')], { dateFrom: '20261120', dateTo: '20261123', timeFrom: '080000', timeTo: '120059.999999', combined: true }],
-    ['day + time range', [date('20261123'), time('0700-1900')], { dateFrom: '20261123', dateTo: '20261123', timeFrom: '070000', timeTo: '190059.999999', combined: true }],
-    ['day + open time', [date('20261123'), time('0800-')], { dateFrom: '20261123', dateTo: '20261123', timeFrom: '080000', timeTo: undefined, combined: true }],
-    ['empty date value', [date('""')], { dateEmpty: true, combined: false }],
+  const starts: Array<[string, El[], StartMatch | undefined, StartMatch | undefined]> = [
+    // [name, keys, start match, start match with combined date-time matching negotiated]
+    ['no start keys', [], undefined, undefined],
+    ['both universal', [date(''), time('')], undefined, undefined],
+    ['date range only', [date('20261210-20261212')], { dateFrom: '20261210', dateTo: '20261212', combined: false }, { dateFrom: '20261210', dateTo: '20261212', combined: false }],
+    ['open date range', [date('-20261212')], { dateFrom: undefined, dateTo: '20261212', combined: false }, { dateFrom: undefined, dateTo: '20261212', combined: false }],
+    ['time only: each day', [time('0800-1200')], { timeFrom: '080000', timeTo: '120059.999999', combined: false }, { timeFrom: '080000', timeTo: '120059.999999', combined: false }],
+    [
+      'date + time: a time window per day, or one date-time range when negotiated',
+      [date('20261120-20261123'), time('0800-1200')],
+      { dateFrom: '20261120', dateTo: '20261123', timeFrom: '080000', timeTo: '120059.999999', combined: false },
+      { dateFrom: '20261120', dateTo: '20261123', timeFrom: '080000', timeTo: '120059.999999', combined: true },
+    ],
+    [
+      'day + time range',
+      [date('20261123'), time('0700-1900')],
+      { dateFrom: '20261123', dateTo: '20261123', timeFrom: '070000', timeTo: '190059.999999', combined: false },
+      { dateFrom: '20261123', dateTo: '20261123', timeFrom: '070000', timeTo: '190059.999999', combined: true },
+    ],
+    [
+      'day + open time',
+      [date('20261123'), time('0800-')],
+      { dateFrom: '20261123', dateTo: '20261123', timeFrom: '080000', timeTo: undefined, combined: false },
+      { dateFrom: '20261123', dateTo: '20261123', timeFrom: '080000', timeTo: undefined, combined: true },
+    ],
+    ['empty date value', [date('""')], { dateEmpty: true, combined: false }, { dateEmpty: true, combined: false }],
   ];
-  it.each(starts)('start match: %s', (_name, els, expected) => {
-    const q = parseMwlQuery(identifier(sps(...els)));
+  it.each(starts)('start match: %s', (_name, els, independent, combined) => {
     const strip = (m?: StartMatch): object | undefined => (m ? JSON.parse(JSON.stringify(m)) : undefined);
-    expect(strip(q.start)).toEqual(strip(expected));
+    expect(strip(parseMwlQuery(identifier(sps(...els))).start)).toEqual(strip(independent));
+    expect(strip(parseMwlQuery(identifier(sps(...els)), { combinedDateTime: true }).start)).toEqual(strip(combined));
   });
 
   it('treats a zero-length SPS sequence and an empty item as "return everything"', () => {

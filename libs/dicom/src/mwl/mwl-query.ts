@@ -14,9 +14,10 @@ export interface MwlKey {
 }
 
 /**
- * Scheduled Procedure Step start. With both a date and a time they form one date-time range
- * (PS3.4 C.2.2.2.5.2): `20261120-20261123` + `0800-1200` is 20th 08:00 to 23rd 12:00, not
- * 08:00-12:00 on each day. Bounds as in `Matcher` ranges.
+ * Scheduled Procedure Step start. The date and the time match each on its own (08:00-12:00 on
+ * each day of the date range), as DCMTK wlmscpfs and Orthanc do, unless `combined`: then, only
+ * when the SCU negotiated combined date-time matching (PS3.4 C.2.2.2.5), they form one date-time
+ * range: `20261120-20261123` + `0800-1200` is 20th 08:00 to 23rd 12:00. Bounds as in `Matcher` ranges.
  */
 export interface StartMatch {
   readonly dateFrom?: string;
@@ -54,6 +55,8 @@ export interface MwlParseOptions {
    * attributes and group lengths are always left out.
    */
   readonly unknownKeys?: 'reject' | 'ignore';
+  /** Combined date-time matching was negotiated on the association (default: not). */
+  readonly combinedDateTime?: boolean;
 }
 
 /** The identifier cannot be a Modality Worklist query; the handler answers 0xA900 with these tags. */
@@ -83,7 +86,7 @@ export function parseMwlQuery(identifier: DicomDataset, options: MwlParseOptions
   const keys = parseItem(identifier, TOP_KEY_BY_TAG, ctx, true);
   if (ctx.offending.length > 0) throw new MwlQueryError(ctx.problems.join('; '), ctx.offending);
   const sps = keys.find((k) => k.def.tag === SPS_SEQUENCE.tag);
-  return { keys, sps, start: sps ? startMatch(sps) : undefined, ignored: ctx.ignored, unknown: ctx.unknown, characterSet };
+  return { keys, sps, start: sps ? startMatch(sps, options.combinedDateTime ?? false) : undefined, ignored: ctx.ignored, unknown: ctx.unknown, characterSet };
 }
 
 function parseItem(ds: DicomDataset, model: ReadonlyMap<number, MwlKeyDef>, ctx: Context, top: boolean): MwlKey[] {
@@ -158,7 +161,7 @@ function fail(ctx: Context, t: number, problem: string): void {
   ctx.problems.push(problem);
 }
 
-function startMatch(sps: MwlKey): StartMatch | undefined {
+function startMatch(sps: MwlKey, negotiated: boolean): StartMatch | undefined {
   if (sps.items === 'all' || !sps.items) return undefined;
   const find = (t: number): Matcher => (sps.items as MwlKey[]).find((k) => k.def.tag === t)?.matcher ?? UNIVERSAL;
   const date = find(Tags.ScheduledProcedureStepStartDate);
@@ -166,7 +169,7 @@ function startMatch(sps: MwlKey): StartMatch | undefined {
   if (date.kind === 'universal' && time.kind === 'universal') return undefined;
   const d = bounds(date);
   const t = bounds(time);
-  const combined = d !== undefined && t !== undefined && date.kind !== 'empty' && time.kind !== 'empty';
+  const combined = negotiated && d !== undefined && t !== undefined && date.kind !== 'empty' && time.kind !== 'empty';
   return {
     dateFrom: d?.from,
     dateTo: d?.to,

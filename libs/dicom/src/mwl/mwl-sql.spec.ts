@@ -9,8 +9,9 @@ const s = (t: number, vr: string, value: string): El => [t, { vr, value } as Dic
 const sps = (...els: El[]): El => [Tags.ScheduledProcedureStepSequence, { vr: 'SQ', value: [createDataset(els)] }];
 const OPTIONS: MwlSqlOptions = { offeredStatuses: ['SCHEDULED', 'ARRIVED'], nameMatch: 'insensitive', limit: 501 };
 
-function build(els: El[], options: Partial<MwlSqlOptions> = {}) {
-  const query = parseMwlQuery(createDataset(els));
+type BuildOptions = Partial<MwlSqlOptions> & { combinedDateTime?: boolean };
+function build(els: El[], { combinedDateTime, ...options }: BuildOptions = {}) {
+  const query = parseMwlQuery(createDataset(els), { combinedDateTime });
   return buildMwlSql(query, planMwlAnswer(query), { ...OPTIONS, ...options });
 }
 
@@ -21,7 +22,7 @@ function predicates(text: string): string[] {
 }
 
 describe('buildMwlSql', () => {
-  const cases: Array<[string, El[], Partial<MwlSqlOptions>, string[], unknown[]]> = [
+  const cases: Array<[string, El[], BuildOptions, string[], unknown[]]> = [
     ['universal keys add no predicate', [s(Tags.PatientName, 'PN', ''), s(Tags.AccessionNumber, 'SH', '*')], {}, [], []],
     ['single value', [s(Tags.AccessionNumber, 'SH', 'A0001')], {}, ['o.accession_number = $2'], ['A0001']],
     ['empty value', [s(Tags.AccessionNumber, 'SH', '""')], {}, [`(o.accession_number IS NULL OR o.accession_number = '')`], []],
@@ -79,9 +80,16 @@ describe('buildMwlSql', () => {
       ['20261123', '080000', '120059.999999'],
     ],
     [
-      'start: date range + time range is one date-time range',
+      'start: date range + time range match each on its own (no extended negotiation)',
       [sps(s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261120-20261123'), s(Tags.ScheduledProcedureStepStartTime, 'TM', '0800-1200'))],
       {},
+      ['s.start_date >= $2', 's.start_date <= $3', `(CASE WHEN length(s.start_time) >= 6 THEN s.start_time ELSE rpad(s.start_time, 6, '0') END) >= $4`, `(CASE WHEN length(s.start_time) >= 6 THEN s.start_time ELSE rpad(s.start_time, 6, '0') END) <= $5`],
+      ['20261120', '20261123', '080000', '120059.999999'],
+    ],
+    [
+      'start: date range + time range is one date-time range when combined matching was negotiated',
+      [sps(s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261120-20261123'), s(Tags.ScheduledProcedureStepStartTime, 'TM', '0800-1200'))],
+      { combinedDateTime: true },
       [
         's.start_date >= $2',
         's.start_date <= $3',
@@ -96,7 +104,7 @@ describe('buildMwlSql', () => {
     const sql = build(els, options);
     expect(predicates(sql.text)).toEqual(expected);
     expect(sql.values.slice(1, -1)).toEqual(values);
-    expect(sql.values[0]).toEqual(options.nameMatch ? OPTIONS.offeredStatuses : ['SCHEDULED', 'ARRIVED']);
+    expect(sql.values[0]).toEqual(OPTIONS.offeredStatuses);
     expect(sql.values[sql.values.length - 1]).toBe(501);
   });
 

@@ -120,8 +120,9 @@ class SqlBuilder {
       if (m.dateFrom !== undefined) this.where.push(`${date} >= ${this.param(m.dateFrom)}`);
       if (m.dateTo !== undefined) this.where.push(`${date} <= ${this.param(m.dateTo)}`);
     }
-    // Combined date-time range (PS3.4 C.2.2.2.5.2): the lower time binds on the first day only,
-    // the upper time on the last day only; with an open date end it binds nowhere.
+    // Combined date-time range (PS3.4 C.2.2.2.5.2; only when negotiated, see StartMatch): the lower
+    // time binds on the first day only, the upper time on the last day only; with an open date end
+    // it binds nowhere.
     if (m.timeFrom !== undefined) {
       if (!m.combined || sameDay) this.where.push(`${time} >= ${this.param(m.timeFrom)}`);
       else if (m.dateFrom !== undefined) this.where.push(`(${date} > ${this.param(m.dateFrom)} OR ${time} >= ${this.param(m.timeFrom)})`);
