@@ -2,3 +2,5 @@ export * from './hl7-inbound.options';
 export * from './hl7-inbound.service';
 export * from './message-routes';
 export * from './sender-profile';
+export * from './sender-profiles';
+export { senderProfilesFileSchema } from './sender-profiles.schema';
