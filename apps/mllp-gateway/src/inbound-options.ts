@@ -1,5 +1,5 @@
 import { Env } from '@radflow/config';
-import { ALL_LENIENT, DEFAULT_MODALITY_ALIASES, Hl7InboundOptions, SenderProfile } from '@radflow/hl7';
+import { ALL_LENIENT, DEFAULT_ACCESSION_SOURCES, DEFAULT_MODALITY_ALIASES, Hl7InboundOptions, SenderProfile } from '@radflow/hl7';
 import { senderProfilesFrom } from './sender-profiles-file';
 
 /** @throws ConfigError when HL7_SENDER_PROFILES names a file that cannot be used (one line). */
@@ -25,7 +25,7 @@ export function defaultProfileFrom(env: Env): SenderProfile {
     charset: env.HL7_DEFAULT_CHARSET,
     ackMode: 'original',
     leniency: ALL_LENIENT,
-    accessionSources: ['OBR-18', 'IPC-1', 'filler', 'placer'],
+    accessionSources: DEFAULT_ACCESSION_SOURCES,
     stationAeByModality: env.HL7_STATION_AE_BY_MODALITY,
     stationAeByLocation: {},
     modalityAliases: DEFAULT_MODALITY_ALIASES,

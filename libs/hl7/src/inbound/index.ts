@@ -1,3 +1,4 @@
+export * from './application-ack.sender';
 export * from './hl7-inbound.options';
 export * from './hl7-inbound.service';
 export * from './message-routes';
