@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ENV, Env } from '@radflow/config';
 import { UNIT_OF_WORK, UnitOfWork } from '@radflow/domain';
-import { buildFallbackAck, Hl7InboundService, MllpServer } from '@radflow/hl7';
+import { buildFallbackAck, Hl7InboundService, MllpServer, RetryingApplicationAckSender } from '@radflow/hl7';
 import { assertUp, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
 import { inboundOptionsFrom } from './inbound-options';
 
@@ -10,6 +10,7 @@ import { inboundOptionsFrom } from './inbound-options';
 export class MllpListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly server: MllpServer;
   private readonly inbound: Hl7InboundService;
+  private readonly applicationAcks: RetryingApplicationAckSender;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -18,7 +19,8 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(READINESS) readiness: ReadinessRegistry,
   ) {
     const log = logger.child({ component: 'mllp' });
-    const options = inboundOptionsFrom(env);
+    this.applicationAcks = new RetryingApplicationAckSender(log);
+    const options = { ...inboundOptionsFrom(env), applicationAcks: this.applicationAcks };
     this.inbound = new Hl7InboundService(uow, options, log);
     this.server = new MllpServer({
       port: env.HL7_PORT,
@@ -40,6 +42,7 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.server.close();
+    await this.applicationAcks.close();
   }
 
   stats() {
