@@ -79,3 +79,47 @@ describe('RetryingApplicationAckSender', () => {
     expect(lines.find((l) => l.event === 'hl7.application-ack-lost')).toMatchObject({ reason: 'shutdown' });
   });
 });
+
+describe('RetryingApplicationAckSender with a stored ACK', () => {
+  it('an ACK stored with its message is deferred to the next start, not lost, and marked once delivered', async () => {
+    const port = await freePort();
+    const lines: Line[] = [];
+    const delivered: string[] = [];
+    const sender = new RetryingApplicationAckSender(recordingLogger(lines), { firstDelayMs: 5, attempts: 2, onDelivered: async (a) => void delivered.push(a.messageRef!) });
+    sender.send({ ...ack(port), messageRef: 'm-1' });
+    await until(() => lines.some((l) => l.event === 'hl7.application-ack-deferred'));
+    expect(lines.some((l) => l.event === 'hl7.application-ack-lost')).toBe(false);
+    const peer = await flakyPeer(port, 0);
+    sender.send({ ...ack(port), messageRef: 'm-2' });
+    await until(() => delivered.length === 1);
+    await sender.close();
+    peer.server.close();
+    expect(delivered).toEqual(['m-2']);
+  });
+
+  it('sends at most maxInFlight at once', async () => {
+    const port = await freePort();
+    // Counted as unanswered from accept to our answer: the sender frees its slot only on reading the answer.
+    let unanswered = 0;
+    let most = 0;
+    const held: Array<() => void> = [];
+    const server = createServer((socket) => {
+      most = Math.max(most, ++unanswered);
+      socket.on('error', () => undefined);
+      socket.on('data', () => held.push(() => (unanswered--, socket.end(Buffer.from('\x0bMSH|^~\\&|R|H\rMSA|CA|A1\r\x1c\x0d', 'latin1')))));
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const lines: Line[] = [];
+    const sender = new RetryingApplicationAckSender(recordingLogger(lines), { maxInFlight: 2 });
+    for (let i = 0; i < 6; i++) sender.send(ack(port));
+    const sent = () => lines.filter((l) => l.event === 'hl7.application-ack-sent').length;
+    while (sent() < 6) {
+      await until(() => held.length > 0 || sent() === 6);
+      held.splice(0).forEach((answer) => answer());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await sender.close();
+    server.close();
+    expect(most).toBe(2);
+  });
+});

@@ -12,6 +12,8 @@ export interface OutboundApplicationAck {
   controlId?: string;
   /** The sender profile's name: for the log line */
   profile: string;
+  /** The stored message it answers, when the ACK is stored with it (then it is marked sent). */
+  messageRef?: string;
 }
 
 /** Where the inbound service hands application ACKs; it never waits for their delivery. */
@@ -26,22 +28,29 @@ export interface RetryingSenderOptions {
   firstDelayMs?: number;
   /** How long one try waits for the peer's reply. */
   replyTimeoutMs?: number;
+  /** Connections open at once: a start-up resending thousands must not open thousands. */
+  maxInFlight?: number;
+  /** Told of each delivery, e.g. to mark the stored ACK sent; its failure is logged, not retried. */
+  onDelivered?: (ack: OutboundApplicationAck) => Promise<void>;
 }
 
 /** 1 s, 2 s, 4 s … 128 s: about four minutes, which outlives a RIS interface engine restart. */
-const DEFAULTS: Required<RetryingSenderOptions> = { attempts: 8, firstDelayMs: 1000, replyTimeoutMs: 10_000 };
+const DEFAULTS: Required<Omit<RetryingSenderOptions, 'onDelivered'>> = { attempts: 8, firstDelayMs: 1000, replyTimeoutMs: 10_000, maxInFlight: 8 };
 
 /**
  * Delivers application ACKs over a new MLLP connection each, retrying with backoff until the peer
- * answers with a frame (whatever its MSA-1: the ACK reached it). Best effort: what is pending lives
- * in memory only, so a restart loses it; every loss is logged (`hl7.application-ack-lost`) with the
- * control id it answered, for the interface analyst to follow up.
+ * answers with a frame (whatever its MSA-1: the ACK reached it). An ACK stored with its message
+ * (messageRef) that runs out of tries, or is still pending at shutdown, stays stored and is sent
+ * again at the next start (`hl7.application-ack-deferred`); one that is not stored is lost
+ * (`hl7.application-ack-lost`). Either line names the control id it answers.
  */
 export class RetryingApplicationAckSender implements ApplicationAckSender {
-  private readonly options: Required<RetryingSenderOptions>;
+  private readonly options: Required<Omit<RetryingSenderOptions, 'onDelivered'>> & Pick<RetryingSenderOptions, 'onDelivered'>;
   private readonly pending = new Set<Promise<void>>();
   private readonly waits = new Set<() => void>();
   private closed = false;
+  private inFlight = 0;
+  private readonly slotWaiters: Array<() => void> = [];
 
   constructor(
     private readonly log: Logger,
@@ -58,7 +67,7 @@ export class RetryingApplicationAckSender implements ApplicationAckSender {
   /** Stops retrying; what is still pending is logged as lost. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of this.waits) wake();
+    for (const wake of [...this.waits, ...this.slotWaiters.splice(0)]) wake();
     await Promise.allSettled([...this.pending]);
   }
 
@@ -68,8 +77,9 @@ export class RetryingApplicationAckSender implements ApplicationAckSender {
     let delay = this.options.firstDelayMs;
     for (let attempt = 1; attempt <= this.options.attempts && !this.closed; attempt++) {
       try {
-        const reply = await sendMllp(endpoint, ack.bytes, this.options.replyTimeoutMs);
+        const reply = await this.inSlot(() => sendMllp(endpoint, ack.bytes, this.options.replyTimeoutMs));
         this.log.info({ event: 'hl7.application-ack-sent', ...fields, attempt, replyCode: replyCodeOf(reply) }, 'application ACK delivered');
+        await this.options.onDelivered?.(ack).catch((e) => this.log.error({ event: 'hl7.application-ack-unmarked', ...fields, ...errorFields(e) }, 'application ACK delivered but not marked sent; it will be sent again at the next start'));
         return;
       } catch (e) {
         if (attempt === this.options.attempts) break;
@@ -78,7 +88,21 @@ export class RetryingApplicationAckSender implements ApplicationAckSender {
         delay *= 2;
       }
     }
-    this.log.error({ event: 'hl7.application-ack-lost', ...fields, reason: this.closed ? 'shutdown' : 'attempts-exhausted' }, 'application ACK not delivered; giving up');
+    const reason = this.closed ? 'shutdown' : 'attempts-exhausted';
+    if (ack.messageRef) this.log.warn({ event: 'hl7.application-ack-deferred', ...fields, reason }, 'application ACK not delivered; kept for the next start');
+    else this.log.error({ event: 'hl7.application-ack-lost', ...fields, reason }, 'application ACK not delivered; giving up');
+  }
+
+  private async inSlot<T>(run: () => Promise<T>): Promise<T> {
+    while (this.inFlight >= this.options.maxInFlight && !this.closed) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    if (this.closed) throw new Error('sender closed');
+    this.inFlight++;
+    try {
+      return await run();
+    } finally {
+      this.inFlight--;
+      this.slotWaiters.shift()?.();
+    }
   }
 
   private sleep(ms: number): Promise<void> {

@@ -19,8 +19,10 @@ interface Answer {
   bytes: Buffer;
   code: string;
   duplicate?: boolean;
-  /** True enhanced mode: the application ACK for the sender's return link, sent after commit. */
+  /** True enhanced mode: the application ACK for the sender's return link, stored with the message, sent after commit. */
   applicationAck?: { bytes: Buffer; code: string };
+  /** The stored message's id (not for a duplicate). */
+  messageRef?: string;
 }
 
 /** The duplicate key; null when there is none or it is too long (or holds a NUL) to be stored and indexed. */
@@ -166,7 +168,7 @@ export class Hl7InboundService {
       try {
         const ack = await this.process(p, ctx);
         this.log.info({ event: 'hl7.ack', connectionId: ctx.connectionId, controlId: p.info?.controlId, type: p.info?.type, profile: p.profile.name, ack: ack.code, duplicate: ack.duplicate, ms: msSince(started) }, 'ack sent');
-        if (ack.applicationAck) this.sendApplicationAck(p, ack.applicationAck);
+        if (ack.applicationAck) this.sendApplicationAck(p, ack.applicationAck, ack.messageRef);
         return ack.bytes;
       } catch (e) {
         if (attempt < RETRIES && isRetryable(e)) continue;
@@ -215,7 +217,10 @@ export class Hl7InboundService {
       controlId: key?.controlId ?? null, messageType: p.info?.type ?? (p.msg ? storableText(p.msg.type) : null), version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
       ack: { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error ? storableText(error.userMessage) : null },
     });
-    return ack;
+    if (ack.applicationAck && p.profile.applicationAckUrl) {
+      await tx.messages.insertApplicationAck({ messageRef: id, url: p.profile.applicationAckUrl, profile: p.profile.name, ackCode: ack.applicationAck.code, ack: ack.applicationAck.bytes });
+    }
+    return { ...ack, messageRef: id };
   }
 
   private async storedAck(key: MessageKey): Promise<Answer> {
@@ -295,13 +300,13 @@ export class Hl7InboundService {
   }
 
   /** Hands the application ACK to the return link; a resend (duplicate) never gets here: it answers from the store. */
-  private sendApplicationAck(p: Prepared, ack: { bytes: Buffer; code: string }): void {
+  private sendApplicationAck(p: Prepared, ack: { bytes: Buffer; code: string }, messageRef?: string): void {
     const fields = { event: 'hl7.application-ack-unsent', profile: p.profile.name, controlId: p.info?.controlId, ackCode: ack.code };
     if (!this.options.applicationAcks || !p.profile.applicationAckUrl) {
       this.log.error(fields, 'application ACK requested but no return link is configured');
       return;
     }
-    this.options.applicationAcks.send({ url: p.profile.applicationAckUrl, bytes: ack.bytes, code: ack.code, controlId: p.info?.controlId, profile: p.profile.name });
+    this.options.applicationAcks.send({ url: p.profile.applicationAckUrl, bytes: ack.bytes, code: ack.code, controlId: p.info?.controlId, profile: p.profile.name, messageRef });
   }
 
   private framableOrFallback(ack: { bytes: Buffer; code: string }): { bytes: Buffer; code: string } {
