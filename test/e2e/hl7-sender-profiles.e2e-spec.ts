@@ -219,3 +219,51 @@ describe('a sender profiles file that cannot be used (e2e)', () => {
     expect(proc.output().trim()).toMatch(/^HL7_SENDER_PROFILES: cannot read .*radflow-no-such-profiles\.yaml \(ENOENT\)$/);
   });
 });
+
+describe('application ACKs survive a restart (e2e)', () => {
+  let db: ScratchDatabase;
+  let ris: StandInRis | undefined;
+  let radflow: RadflowProcess | undefined;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase();
+  });
+  afterAll(async () => {
+    await radflow?.stop();
+    await ris?.close();
+    await db?.drop();
+  });
+
+  it('an application ACK its return link did not take is stored, and sent once the process starts again', async () => {
+    const risPort = await freePort(); // nobody listens there yet
+    const file = writeProfiles('profiles.yaml', ['senders:', '  - name: ENHANCED_RIS', '    match: { application: ENHRIS }', '    ackMode: enhanced', `    applicationAckUrl: mllp://127.0.0.1:${risPort}`].join('\n'));
+    const env = { DATABASE_URL: db.url, HL7_SENDER_PROFILES: file, LOG_LEVEL: 'info' };
+    radflow = await startRadflow(env);
+    const controlId = `RST${Date.now().toString(36)}`.slice(0, 20);
+    const commit = parseAck(await sendRaw(radflow.hl7Port, Buffer.from(omiO23({ sendingApplication: 'ENHRIS', controlId, mshFields: { 15: 'AL', 16: 'AL' }, accession: `RS${Date.now().toString(36)}`.slice(0, 16), studyInstanceUid: `2.25.${Date.now()}7` }))));
+    expect(commit.code).toBe('CA');
+    const first = radflow;
+    const deadline = Date.now() + 30_000;
+    while (!first.output().includes('hl7.application-ack-retry') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(first.output()).toContain('hl7.application-ack-retry');
+    await first.stop();
+    const sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    const stored = async () => (await sql.query(`SELECT a.ack_code, a.sent_at FROM hl7_application_acks a JOIN hl7_messages m ON m.id = a.message_id WHERE m.control_id = $1`, [controlId])).rows;
+    try {
+      expect(await stored()).toEqual([{ ack_code: 'AA', sent_at: null }]);
+
+      ris = new StandInRis(risPort);
+      await ris.listen();
+      radflow = await startRadflow(env);
+      const application = await ris.ackFor(controlId);
+      expect(application.code).toBe('AA');
+      const sentAt = async () => (await stored())[0]?.sent_at;
+      const until = Date.now() + 30_000;
+      while (!(await sentAt()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(await sentAt()).toBeInstanceOf(Date);
+    } finally {
+      await sql.end();
+    }
+  });
+});
