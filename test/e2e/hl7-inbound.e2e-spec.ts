@@ -191,9 +191,9 @@ describe('HL7 inbound over MLLP (e2e)', () => {
     expect(await q('SELECT 1 FROM imaging_orders WHERE accession_number = ANY($1)', [[a1, a2]])).toHaveLength(2);
   });
 
-  it('sends a commit ACK (CA) in enhanced mode', async () => {
+  it('answers in original mode (AA) whatever MSH-15/16 say, unless the sender profile asks for enhanced mode', async () => {
     const ack = await send(omi({ accession: acc(), mshFields: { 15: 'AL', 16: 'NE' } }));
-    expect(ack.code).toBe('CA');
+    expect(ack.code).toBe('AA');
   });
 
   it('answers a 0x1C inside MSH-10 with an ACK that frames and parses, and its resend with the same bytes', async () => {

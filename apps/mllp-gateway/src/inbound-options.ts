@@ -1,6 +1,8 @@
 import { Env } from '@radflow/config';
-import { ALL_LENIENT, DEFAULT_MODALITY_ALIASES, Hl7InboundOptions, SenderProfile, singleProfile } from '@radflow/hl7';
+import { ALL_LENIENT, DEFAULT_ACCESSION_SOURCES, DEFAULT_MODALITY_ALIASES, Hl7InboundOptions, SenderProfile } from '@radflow/hl7';
+import { senderProfilesFrom } from './sender-profiles-file';
 
+/** @throws ConfigError when HL7_SENDER_PROFILES names a file that cannot be used (one line). */
 export function inboundOptionsFrom(env: Env): Hl7InboundOptions {
   return {
     defaultCharset: env.HL7_DEFAULT_CHARSET,
@@ -11,7 +13,7 @@ export function inboundOptionsFrom(env: Env): Hl7InboundOptions {
     receivingFacility: env.HL7_RECEIVING_FACILITY,
     stationAeByModality: env.HL7_STATION_AE_BY_MODALITY,
     orderPolicy: { newOrderWhenExists: env.HL7_NEW_ORDER_EXISTS, uidRoot: env.RADFLOW_UID_ROOT },
-    profiles: singleProfile(defaultProfileFrom(env)),
+    profiles: senderProfilesFrom(env, defaultProfileFrom(env)),
     limits: { maxSegments: env.HL7_MAX_SEGMENTS, maxRepetitions: env.HL7_MAX_REPETITIONS, maxFieldChars: env.HL7_MAX_FIELD_CHARS },
   };
 }
@@ -23,7 +25,7 @@ export function defaultProfileFrom(env: Env): SenderProfile {
     charset: env.HL7_DEFAULT_CHARSET,
     ackMode: 'original',
     leniency: ALL_LENIENT,
-    accessionSources: ['OBR-18', 'IPC-1', 'filler', 'placer'],
+    accessionSources: DEFAULT_ACCESSION_SOURCES,
     stationAeByModality: env.HL7_STATION_AE_BY_MODALITY,
     stationAeByLocation: {},
     modalityAliases: DEFAULT_MODALITY_ALIASES,

@@ -51,6 +51,8 @@ export const envSchema = z.object({
     .refine((v) => v.length <= 24, 'root too long: keep it at most 24 characters')
     .optional(),
   HL7_STATION_AE_BY_MODALITY: z.string().default('').transform((v, ctx) => parseMap(v, ctx)),
+  /** Path of the sender profiles file (JSON, or YAML by its .yaml/.yml name); read and checked at start-up. */
+  HL7_SENDER_PROFILES: z.string().min(1).optional(),
 
   // DICOM
   DICOM_CALLED_AE_CHECK: z.enum(['reject', 'any']).default('reject'),

@@ -13,20 +13,26 @@ export interface ProcessSpec {
   http: boolean;
   /** What must answer before the application boots; null entries (a variable not set) are skipped. */
   dependencies?: (env: Readonly<Env>) => Array<StartupDependency | null>;
+  /**
+   * Checks configuration that lives beside the environment (files it names) before anything else
+   * starts; throws ConfigError, whose message is the one line the operator sees.
+   */
+  checkConfig?: (env: Readonly<Env>) => void;
   /** Runs once everything listens. */
   afterStart?: (app: INestApplicationContext, env: Readonly<Env>) => Promise<void>;
 }
 
 /**
- * Starts a process: validates the environment (one line per bad variable, exit 1), waits for its
- * dependencies (one line per problem, exit 1 at STARTUP_RETRY_DEADLINE_MS), boots the Nest
- * application, and stops cleanly on SIGTERM/SIGINT. Whatever goes wrong ends in one line on
+ * Starts a process: validates the environment and the files it names (one line per bad variable
+ * or file, exit 1), waits for its dependencies (one line per problem, exit 1 at
+ * STARTUP_RETRY_DEADLINE_MS), boots the Nest application, and stops cleanly on SIGTERM/SIGINT. Whatever goes wrong ends in one line on
  * stderr and exit code 1, never in an unhandled rejection.
  */
 export async function startProcess(spec: ProcessSpec): Promise<INestApplicationContext | undefined> {
   let env: Readonly<Env>;
   try {
     env = loadEnv();
+    spec.checkConfig?.(env);
   } catch (e) {
     if (e instanceof ConfigError) return fail(e.message);
     throw e;

@@ -27,6 +27,20 @@ export interface StoredAck {
   ack: Buffer;
 }
 
+/** An application ACK owed to a sender's return link (true enhanced mode), kept until it is taken. */
+export interface PendingApplicationAck {
+  /** The message it answers. */
+  messageRef: string;
+  /** `mllp://host:port` */
+  url: string;
+  /** The sender profile's name: for logs. */
+  profile: string;
+  ackCode: string;
+  ack: Buffer;
+  /** MSH-10 of the message it answers (from the message row): for logs. */
+  controlId?: string | null;
+}
+
 /** Port: the message log, inside the same transaction as the changes a message makes. */
 export interface InboundMessageStore {
   /** The stored ACK of an earlier message with the same sender, control id and payload. */
@@ -39,6 +53,11 @@ export interface InboundMessageStore {
    * with MessageAlreadyStored: nothing it changed is kept, and the caller answers with the stored ACK.
    */
   insert(record: InboundMessageRecord): Promise<void>;
+  /** Keeps an application ACK to send after the commit; after insert() of the message it answers. */
+  insertApplicationAck(ack: PendingApplicationAck): Promise<void>;
+  markApplicationAckSent(messageRef: string): Promise<void>;
+  /** The oldest application ACKs not yet taken by their return link. */
+  pendingApplicationAcks(limit: number): Promise<PendingApplicationAck[]>;
 }
 
 /** The message is a resend of one already stored. */

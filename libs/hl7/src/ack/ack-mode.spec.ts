@@ -65,3 +65,34 @@ describe('outcomeOf', () => {
     expect(outcomeOf(new Hl7Error({ ackCode: 'AR', errorCode: Hl7ErrorCode.UnsupportedVersionId, userMessage: 'x' }))).toBe('rejected');
   });
 });
+
+describe('decideAck, with the sender profile ackMode', () => {
+  it.each([
+    ['AL', 'NE', 'accepted'],
+    ['AL', 'AL', 'error'],
+    [undefined, undefined, 'rejected'],
+  ] as const)('original: MSH-15 %s / MSH-16 %s, %s → the application ACK on the connection', (msh15, msh16, outcome) => {
+    expect(decideAck(types(msh15, msh16), outcome, { ackMode: 'original' })).toEqual(original(({ accepted: 'AA', error: 'AE', rejected: 'AR' } as const)[outcome]));
+  });
+
+  it.each<[string | undefined, string | undefined, AckOutcome, Partial<AckDecision>]>([
+    ['AL', 'AL', 'accepted', { code: 'CA', applicationAck: 'to-send', applicationCode: 'AA' }],
+    // stored though found bad: committed, and the AE goes in the application ACK
+    ['AL', 'AL', 'error', { code: 'CA', applicationAck: 'to-send', applicationCode: 'AE' }],
+    ['AL', 'ER', 'error', { code: 'CA', applicationAck: 'to-send', applicationCode: 'AE' }],
+    ['AL', 'ER', 'accepted', { code: 'CA', applicationAck: 'not-requested' }],
+    ['AL', 'SU', 'accepted', { code: 'CA', applicationAck: 'to-send', applicationCode: 'AA' }],
+    ['AL', 'SU', 'error', { code: 'CA', applicationAck: 'not-requested' }],
+    ['AL', 'NE', 'accepted', { code: 'CA', applicationAck: 'not-requested' }],
+    // a refused commit is the whole answer
+    ['AL', 'AL', 'rejected', { code: 'CR', applicationAck: 'not-requested' }],
+  ])('enhanced: MSH-15 %s / MSH-16 %s, %s', (msh15, msh16, outcome, expected) => {
+    const decision = decideAck(types(msh15, msh16), outcome, { ackMode: 'enhanced' });
+    expect(decision).toMatchObject({ send: true, mode: 'enhanced', ...expected });
+    if (expected.applicationAck !== 'to-send') expect(decision.applicationCode).toBeUndefined();
+  });
+
+  it('enhanced profile, original-mode message (MSH-15/16 empty): the application ACK on the connection', () => {
+    expect(decideAck(types(undefined, undefined), 'error', { ackMode: 'enhanced' })).toEqual(original('AE'));
+  });
+});

@@ -1,3 +1,4 @@
+import type { AckMode } from '../inbound/sender-profile';
 import type { AckTypes } from '../msh/msh-validator';
 import { AckCode } from './ack-builder';
 import { Hl7Error } from './hl7-error';
@@ -10,14 +11,18 @@ export type AckOutcome = 'accepted' | 'error' | 'rejected';
  * `requested-not-sent`: enhanced mode, MSH-16 asks for one; we open no return link (hl7-inbound.md §5.1),
  * so it is only recorded (log/metric) for the day a partner needs it.
  * `not-requested`: enhanced mode, MSH-16 does not ask for one for this outcome.
+ * `to-send`: true enhanced mode (the sender's profile): MSH-16 asks for one, and it goes to the
+ * sender's return link as a message of its own.
  */
-export type ApplicationAck = 'sent' | 'requested-not-sent' | 'not-requested';
+export type ApplicationAck = 'sent' | 'requested-not-sent' | 'not-requested' | 'to-send';
 
 export interface AckDecision {
   send: boolean;
   code: AckCode;
   mode: 'original' | 'enhanced';
   applicationAck: ApplicationAck;
+  /** `to-send` only: MSA-1 of the application ACK (AA/AE/AR). */
+  applicationCode?: AckCode;
 }
 
 export interface AckModePolicy {
@@ -30,10 +35,18 @@ export interface AckModePolicy {
    * from HL7 v2.5.1 §2.9.2 / table 0155 on purpose; turn it on per partner if one complains.
    */
   honourAcceptAckType?: boolean;
+  /**
+   * The sender's profile (ackMode). `enhanced`: true enhanced mode when MSH-15/16 are valued, the
+   * commit ACK saying only whether the message was stored (CA, or CR for a refused one) and the
+   * outcome going in the application ACK. Unset: the commit ACK carries the outcome (below).
+   */
+  ackMode?: AckMode;
 }
 
 const ORIGINAL: Record<AckOutcome, AckCode> = { accepted: 'AA', error: 'AE', rejected: 'AR' };
 const COMMIT: Record<AckOutcome, AckCode> = { accepted: 'CA', error: 'CE', rejected: 'CR' };
+/** True enhanced mode: a message found bad (AE) is still stored, so committed (CA); its AE is the application ACK's. */
+const TRUE_COMMIT: Record<AckOutcome, AckCode> = { accepted: 'CA', error: 'CA', rejected: 'CR' };
 
 /**
  * Acknowledgment mode decision (hl7-inbound.md §5.1, HL7 v2.5.1 §2.9, table 0155).
@@ -43,10 +56,19 @@ const COMMIT: Record<AckOutcome, AckCode> = { accepted: 'CA', error: 'CE', rejec
  * ACK carries the processing outcome too: CE/CR with the ERR segment rather than a bare CA.
  */
 export function decideAck(info: AckTypes, outcome: AckOutcome, policy: AckModePolicy = {}): AckDecision {
-  if (!info.enhancedMode) return { send: true, code: ORIGINAL[outcome], mode: 'original', applicationAck: 'sent' };
+  if (!info.enhancedMode || policy.ackMode === 'original') return { send: true, code: ORIGINAL[outcome], mode: 'original', applicationAck: 'sent' };
+  if (policy.ackMode === 'enhanced') return trueEnhanced(info, outcome, policy);
   const send = policy.honourAcceptAckType ? wants(info.acceptAckType, outcome) : true;
   const applicationAck = wants(info.applicationAckType, outcome) ? 'requested-not-sent' : 'not-requested';
   return { send, code: COMMIT[outcome], mode: 'enhanced', applicationAck };
+}
+
+/** A refused commit (CR) gets no application ACK: nothing was accepted to be processed (HL7 v2.5.1 §2.9.2.2). */
+function trueEnhanced(info: AckTypes, outcome: AckOutcome, policy: AckModePolicy): AckDecision {
+  const code = TRUE_COMMIT[outcome];
+  const send = policy.honourAcceptAckType ? wants(info.acceptAckType, code === 'CR' ? 'rejected' : 'accepted') : true;
+  if (code === 'CR' || !wants(info.applicationAckType, outcome)) return { send, code, mode: 'enhanced', applicationAck: 'not-requested' };
+  return { send, code, mode: 'enhanced', applicationAck: 'to-send', applicationCode: ORIGINAL[outcome] };
 }
 
 /** The outcome an error stands for: AE → error, AR → rejected; no error → accepted. */

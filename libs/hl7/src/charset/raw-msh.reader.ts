@@ -10,6 +10,9 @@ export interface RawMsh {
   readonly start: number;
   /** MSH-18 repetitions as sent (not trimmed); [] when MSH-18 is empty or absent (short MSH). */
   readonly charsetRepetitions: readonly string[];
+  /** MSH-3.1 and MSH-4.1 (HD namespace ids) as sent: what picks the sender's profile before decoding. */
+  readonly sendingApplication: string;
+  readonly sendingFacility: string;
 }
 
 /**
@@ -33,9 +36,12 @@ export function readRawMsh(raw: Buffer): RawMsh {
   // Counting trap: element [1] is MSH-2, so MSH-n is element [n - 1].
   const fields = header.split(String.fromCharCode(separator));
   const msh18 = fields[17] ?? '';
-  if (msh18 === '') return { start, charsetRepetitions: [] };
+  const component = (fields[1] ?? '').charAt(0);
+  const namespaceId = (field: string | undefined) => (component === '' ? (field ?? '') : (field ?? '').split(component, 1)[0]);
+  const sender = { sendingApplication: namespaceId(fields[2]), sendingFacility: namespaceId(fields[3]) };
+  if (msh18 === '') return { start, charsetRepetitions: [], ...sender };
   const repetition = (fields[1] ?? '').charAt(1);
-  return { start, charsetRepetitions: repetition === '' ? [msh18] : msh18.split(repetition) };
+  return { start, charsetRepetitions: repetition === '' ? [msh18] : msh18.split(repetition), ...sender };
 }
 
 /** MSH ends at the first CR, or LF from senders that use LF or CRLF. */

@@ -1,5 +1,6 @@
 import { OrderPolicy } from '@radflow/domain';
 import { Hl7Limits } from '../parser';
+import { ApplicationAckSender } from './application-ack.sender';
 import { SenderProfiles } from './sender-profile';
 
 /** Site choices for inbound HL7, taken from the validated environment by the app. */
@@ -17,4 +18,6 @@ export interface Hl7InboundOptions {
   limits?: Hl7Limits;
   /** Per-sender choices (sender profiles); every sender gets the environment's profile when unset. */
   profiles?: SenderProfiles;
+  /** Delivers application ACKs of senders in true enhanced mode (profile ackMode `enhanced`). */
+  applicationAcks?: ApplicationAckSender;
 }

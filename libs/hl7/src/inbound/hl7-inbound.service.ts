@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ChangeSource, DomainError, DomainErrorCode, MessageAlreadyStored, MessageKey, OrderService, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
 import { Logger, errorFields } from '@radflow/observability';
-import { ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
-import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode } from '../charset';
+import { AckCode, ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
+import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode, readRawMsh } from '../charset';
 import { toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
 import { checkMessageKey, isStorableMessageKey, readAckTypes, SUPPORTED_HL7_VERSIONS, validateMsh, MshInfo } from '../msh';
 import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
+import { profileFromOptions, SenderProfile, SenderProfiles, singleProfile } from './sender-profile';
 import { routeOf } from './message-routes';
 
 export interface InboundContext {
@@ -18,6 +19,10 @@ interface Answer {
   bytes: Buffer;
   code: string;
   duplicate?: boolean;
+  /** True enhanced mode: the application ACK for the sender's return link, stored with the message, sent after commit. */
+  applicationAck?: { bytes: Buffer; code: string };
+  /** The stored message's id (not for a duplicate). */
+  messageRef?: string;
 }
 
 /** The duplicate key; null when there is none or it is too long (or holds a NUL) to be stored and indexed. */
@@ -43,6 +48,8 @@ interface Prepared {
   raw: Buffer;
   sha: Buffer;
   charset: string | null;
+  /** The sender's profile, chosen from MSH-3/MSH-4 before the bytes were decoded. */
+  profile: SenderProfile;
   msg?: Hl7Message;
   info?: MshInfo;
   rejection?: Hl7Error;
@@ -55,32 +62,53 @@ const RETRIES = 3;
  * store it raw, apply it and store its ACK. Returns the ACK bytes to send, only after commit.
  */
 export class Hl7InboundService {
-  private readonly orders: OrderService;
+  /** One per answer to a second NW (profile newOrderWhenExists); the service holds no state. */
+  private readonly orders: Record<SenderProfile['newOrderWhenExists'], OrderService>;
   private readonly patients = new PatientService();
+  private readonly profiles: SenderProfiles;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly options: Hl7InboundOptions,
     private readonly log: Logger,
   ) {
-    this.orders = new OrderService(options.orderPolicy);
+    this.orders = {
+      reject: new OrderService({ ...options.orderPolicy, newOrderWhenExists: 'reject' }),
+      update: new OrderService({ ...options.orderPolicy, newOrderWhenExists: 'update' }),
+    };
+    this.profiles = options.profiles ?? singleProfile(profileFromOptions(options));
   }
 
   async handle(raw: Buffer, ctx: InboundContext): Promise<Buffer> {
     let text: string;
     let charset: string | null = null;
+    // A batch opens with FHS/BHS; its charset is that of its first message.
+    const start = batchBodyOffset(raw);
+    const profile = this.profileOfBytes(raw.subarray(start));
     try {
-      // A batch opens with FHS/BHS; its charset is that of its first message.
-      const start = batchBodyOffset(raw);
-      const decoded = decodeHl7(raw.subarray(start), { defaultCharset: this.options.defaultCharset });
+      const decoded = decodeHl7(raw.subarray(start), { defaultCharset: profile.charset });
       text = raw.subarray(0, start).toString('latin1') + decoded.text;
       charset = decoded.charset;
-      if (decoded.mismatch) this.log.warn({ event: 'hl7.charset-mismatch', declared: decoded.declared, used: decoded.charset, connectionId: ctx.connectionId }, 'bytes disagree with MSH-18');
+      if (decoded.mismatch) this.log.warn({ event: 'hl7.charset-mismatch', declared: decoded.declared, used: decoded.charset, profile: profile.name, connectionId: ctx.connectionId }, 'bytes disagree with MSH-18');
     } catch (e) {
       return this.unparseable(raw, ctx, charsetError(e));
     }
     if (isBatch(text)) return this.handleBatch(text, charset, ctx);
-    return this.handleOne(this.prepare(raw, text, charset), ctx);
+    return this.handleOne(this.prepare(raw, text, charset, profile), ctx);
+  }
+
+  /**
+   * The profile of the sender named in the raw MSH (MSH-3.1, MSH-4.1): it says which charset to
+   * assume, so it is picked before decoding. Bytes with no readable MSH get the default profile.
+   */
+  private profileOfBytes(raw: Buffer): SenderProfile {
+    const hasBom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
+    try {
+      const msh = readRawMsh(hasBom ? raw.subarray(3) : raw);
+      return this.profiles.profileFor(msh.sendingApplication, msh.sendingFacility);
+    } catch {
+      return this.profiles.profileFor('', '');
+    }
   }
 
   /**
@@ -97,17 +125,17 @@ export class Hl7InboundService {
     } catch {
       msg = undefined;
     }
-    return this.ackBytes({ raw: head, sha: Buffer.alloc(0), charset: null, msg }, error).bytes;
+    return this.ackBytes({ raw: head, sha: Buffer.alloc(0), charset: null, profile: this.profileOfBytes(head), msg }, error).bytes;
   }
 
-  private prepare(raw: Buffer, text: string, charset: string | null): Prepared {
+  private prepare(raw: Buffer, text: string, charset: string | null, profile: SenderProfile): Prepared {
     const sha = createHash('sha256').update(raw).digest();
     let msg: Hl7Message;
     let refused: Hl7InputError | undefined;
     try {
       msg = parseHl7(text, { limits: this.options.limits });
     } catch (e) {
-      if (!(e instanceof Hl7InputError)) return { raw, sha, charset, rejection: toHl7Error(e) };
+      if (!(e instanceof Hl7InputError)) return { raw, sha, charset, profile, rejection: toHl7Error(e) };
       // Over a cap or holding a NUL: answered AE from its header, stored, and not applied.
       msg = e.header;
       refused = e;
@@ -116,7 +144,7 @@ export class Hl7InboundService {
     try {
       info = validateMsh(msg, {
         supportedVersions: SUPPORTED_HL7_VERSIONS,
-        processingIds: this.options.processingIds,
+        processingIds: profile.processingIds,
         handledTypes: (type) => {
           const [code, trigger] = type.split('^');
           const route = routeOf(code, trigger, this.options.unhandledAdt);
@@ -124,14 +152,14 @@ export class Hl7InboundService {
         },
       });
     } catch (e) {
-      return { raw, sha, charset, msg, rejection: toHl7Error(e) }; // header problems: AR, whatever else is wrong
+      return { raw, sha, charset, profile, msg, rejection: toHl7Error(e) }; // header problems: AR, whatever else is wrong
     }
     try {
       checkMessageKey(msg, info.version);
     } catch (e) {
-      return { raw, sha, charset, msg, info, rejection: toHl7Error(e) };
+      return { raw, sha, charset, profile, msg, info, rejection: toHl7Error(e) };
     }
-    return refused ? { raw, sha, charset, msg, info, rejection: toHl7Error(refused, { version: info.version }) } : { raw, sha, charset, msg, info };
+    return refused ? { raw, sha, charset, profile, msg, info, rejection: toHl7Error(refused, { version: info.version }) } : { raw, sha, charset, profile, msg, info };
   }
 
   private async handleOne(p: Prepared, ctx: InboundContext): Promise<Buffer> {
@@ -139,7 +167,8 @@ export class Hl7InboundService {
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.process(p, ctx);
-        this.log.info({ event: 'hl7.ack', connectionId: ctx.connectionId, controlId: p.info?.controlId, type: p.info?.type, ack: ack.code, duplicate: ack.duplicate, ms: msSince(started) }, 'ack sent');
+        this.log.info({ event: 'hl7.ack', connectionId: ctx.connectionId, controlId: p.info?.controlId, type: p.info?.type, profile: p.profile.name, ack: ack.code, duplicate: ack.duplicate, ms: msSince(started) }, 'ack sent');
+        if (ack.applicationAck) this.sendApplicationAck(p, ack.applicationAck, ack.messageRef);
         return ack.bytes;
       } catch (e) {
         if (attempt < RETRIES && isRetryable(e)) continue;
@@ -164,7 +193,7 @@ export class Hl7InboundService {
       try {
         return await this.uow.run(async (tx) => {
           await this.checkReusedControlId(tx, key);
-          await this.apply(tx, p.msg!, p.info!, id);
+          await this.apply(tx, p.msg!, p.info!, id, p.profile);
           return this.store(tx, p, ctx, id, key);
         });
       } catch (e) {
@@ -188,7 +217,10 @@ export class Hl7InboundService {
       controlId: key?.controlId ?? null, messageType: p.info?.type ?? (p.msg ? storableText(p.msg.type) : null), version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
       ack: { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error ? storableText(error.userMessage) : null },
     });
-    return ack;
+    if (ack.applicationAck && p.profile.applicationAckUrl) {
+      await tx.messages.insertApplicationAck({ messageRef: id, url: p.profile.applicationAckUrl, profile: p.profile.name, ackCode: ack.applicationAck.code, ack: ack.applicationAck.bytes });
+    }
+    return { ...ack, messageRef: id };
   }
 
   private async storedAck(key: MessageKey): Promise<Answer> {
@@ -207,14 +239,20 @@ export class Hl7InboundService {
     }
   }
 
-  private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string): Promise<void> {
+  private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string, profile: SenderProfile): Promise<void> {
     const source: ChangeSource = { kind: 'hl7', ref: messageRef };
     const route = routeOf(info.messageCode, info.triggerEvent, this.options.unhandledAdt);
     const onTruncated = (t: TruncatedText) =>
       this.log.warn({ event: 'hl7.value-truncated', controlId: info.controlId, messageRef, attribute: t.attribute, vr: t.vr, max: t.max }, 'text cut to its DICOM maximum');
-    const mapOptions = { localIssuer: this.options.localIssuer, stationAeByModality: this.options.stationAeByModality, onTruncated };
+    const mapOptions = {
+      localIssuer: this.options.localIssuer,
+      stationAeByModality: profile.stationAeByModality,
+      stationAeByLocation: profile.stationAeByLocation,
+      accessionSources: profile.accessionSources,
+      onTruncated,
+    };
     if (route === 'order') {
-      await this.orders.apply(tx.workflow, toPlaceOrdersCommand(msg, mapOptions), source);
+      await this.orders[profile.newOrderWhenExists].apply(tx.workflow, toPlaceOrdersCommand(msg, mapOptions), source);
       return;
     }
     if (route !== 'adt') return; // acknowledged, changes nothing
@@ -240,17 +278,35 @@ export class Hl7InboundService {
    * buildAck escapes whatever it echoes; should the encoded bytes still not frame, the sender gets
    * the fallback AR rather than nothing.
    */
-  private ackBytes(p: Prepared, error?: Hl7Error): { bytes: Buffer; code: string } {
+  private ackBytes(p: Prepared, error?: Hl7Error): Omit<Answer, 'duplicate'> {
     if (!p.msg) {
       const text = buildAckForUnparseable({ ackControlId: newAckControlId(), now: new Date(), ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility, error });
       return this.framableOrFallback({ bytes: Buffer.from(text, 'latin1'), code: 'AR' });
     }
-    const decision = decideAck(readAckTypes(p.msg), outcomeOf(error));
+    const decision = decideAck(readAckTypes(p.msg), outcomeOf(error), { ackMode: p.profile.ackMode });
+    // True enhanced mode: a stored message's commit ACK says only that (CA); its error is the application ACK's.
+    const trueCommit = p.profile.ackMode === 'enhanced' && decision.code === 'CA';
+    const ack = this.framableOrFallback(this.encodedAck(p, decision.code, trueCommit ? undefined : error));
+    if (decision.applicationAck !== 'to-send' || !decision.applicationCode) return ack;
+    return { ...ack, applicationAck: this.framableOrFallback(this.encodedAck(p, decision.applicationCode, error)) };
+  }
+
+  private encodedAck(p: Prepared, code: AckCode, error?: Hl7Error): { bytes: Buffer; code: string } {
     const text = buildAck({
-      inbound: { ...ackInboundOf(p.msg), charset: p.charset ?? '' }, code: decision.code, error, ackControlId: newAckControlId(), now: new Date(),
+      inbound: { ...ackInboundOf(p.msg!), charset: p.charset ?? '' }, code, error, ackControlId: newAckControlId(), now: new Date(),
       ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility,
     });
-    return this.framableOrFallback({ bytes: encodeAck(text, p.charset), code: decision.code });
+    return { bytes: encodeAck(text, p.charset), code };
+  }
+
+  /** Hands the application ACK to the return link; a resend (duplicate) never gets here: it answers from the store. */
+  private sendApplicationAck(p: Prepared, ack: { bytes: Buffer; code: string }, messageRef?: string): void {
+    const fields = { event: 'hl7.application-ack-unsent', profile: p.profile.name, controlId: p.info?.controlId, ackCode: ack.code };
+    if (!this.options.applicationAcks || !p.profile.applicationAckUrl) {
+      this.log.error(fields, 'application ACK requested but no return link is configured');
+      return;
+    }
+    this.options.applicationAcks.send({ url: p.profile.applicationAckUrl, bytes: ack.bytes, code: ack.code, controlId: p.info?.controlId, profile: p.profile.name, messageRef });
   }
 
   private framableOrFallback(ack: { bytes: Buffer; code: string }): { bytes: Buffer; code: string } {
@@ -265,7 +321,7 @@ export class Hl7InboundService {
   }
 
   private async unparseable(raw: Buffer, ctx: InboundContext, error: Hl7Error): Promise<Buffer> {
-    const p: Prepared = { raw, sha: createHash('sha256').update(raw).digest(), charset: null, rejection: error };
+    const p: Prepared = { raw, sha: createHash('sha256').update(raw).digest(), charset: null, profile: this.profileOfBytes(raw), rejection: error };
     return this.handleOne(p, ctx);
   }
 
@@ -286,7 +342,7 @@ export class Hl7InboundService {
     parts.push(Buffer.from(`BHS${fs}${d.component}${d.repetition}${d.escape}${d.subcomponent}${fs}${this.options.receivingApplication}${fs}${this.options.receivingFacility}\r`, 'latin1'));
     for (const m of messages) {
       const raw = encodeAck(m, charset); // the message's own bytes, in the charset they came in
-      const ack = await this.handleOne(this.prepare(raw, m, charset), ctx);
+      const ack = await this.handleOne(this.prepare(raw, m, charset, this.profileOfBytes(raw)), ctx);
       parts.push(ack);
     }
     parts.push(Buffer.from(`BTS${fs}${messages.length}\r`, 'latin1'));

@@ -4,6 +4,8 @@ import { Hl7Segment } from '../parser/hl7-segment';
 import { checkAeTitle, checkAeTitleCount, checkModality, checkShortString, checkUid } from './dicom-values.validator';
 import { firstOf, toCodedEntries, toCodedEntry, toEntityIdentifier } from './hl7-types.mapper';
 import { locate } from './mapping.errors';
+import type { AccessionSource } from '../inbound/sender-profile';
+import { readAccession, STYLE_ACCESSION_SOURCE } from './order-accession.mapper';
 import { ObrSlice, OrcSegmentGroup } from './order-segments';
 import { StepTiming, toStepTiming } from './order-timing.mapper';
 import { cnnToPersonName } from './xpn.mapper';
@@ -16,6 +18,10 @@ export interface ProcedureMappingOptions {
    * (hl7-orders-to-mwl.md §2.4); OBR-21 is a site convention some RIS use (and the peer harness).
    */
   ormStationAeField?: 'ORC-18' | 'OBR-21';
+  /** Scheduled Station AE Title by the patient's point of care (PV1-3.1); outranks the modality's. */
+  stationAeByLocation?: Record<string, string>;
+  /** Where the accession is read, first valued wins; OBR-18 (ORM) or IPC-1 (OMI) when unset. */
+  accessionSources?: readonly AccessionSource[];
 }
 
 /** One OBR (ORM) or one IPC (OMI): one requested procedure with one step, before grouping. */
@@ -43,12 +49,13 @@ export function ormProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, slice: 
     ...stepCommon(msg, group, obr, timing),
     spsId: optionalSh(obr.text(20), 'scheduled procedure step ID (OBR-20)', at(20)),
     modality,
-    stationAeTitles: stationAes(ormStationAes(msg, group.orc, obr, options), modality, options),
+    stationAeTitles: stationAes(ormStationAes(msg, group.orc, obr, options), modality, pointOfCare(msg), options),
     description: firstOf(obr.get(4, 5), obr.get(4, 2)),
     protocolCodes: protocol ? [protocol] : [],
   };
+  const { accessionLocation, ...accession } = readAccession(msg, group, { obr }, options.accessionSources ?? [STYLE_ACCESSION_SOURCE.ORM]);
   return {
-    accessionNumber: optionalSh(obr.text(18), 'accession number (OBR-18)', at(18)),
+    ...accession,
     procedure: {
       ...procedureCommon(msg, group, slice, timing),
       requestedProcedureId: optionalSh(obr.text(19), 'requested procedure ID (OBR-19)', at(19)),
@@ -56,7 +63,7 @@ export function ormProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, slice: 
       description: firstOf(obr.get(44, 2), obr.get(4, 5), obr.get(4, 2)),
       steps: [step],
     },
-    accessionLocation: at(18),
+    accessionLocation,
     uidLocation,
   };
 }
@@ -77,7 +84,7 @@ export function omiProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, ipc: Hl
     ...stepCommon(msg, group, obr, timing),
     spsId: optionalSh(ipc.text(4, 1), 'scheduled procedure step ID (IPC-4)', at(4)),
     modality,
-    stationAeTitles: stationAes(ipcStationAes(msg, ipc), modality, options),
+    stationAeTitles: stationAes(ipcStationAes(msg, ipc), modality, pointOfCare(msg), options),
     stationName: ipc.get(7, 1),
     location: ipc.get(8, 1),
     // OBR-4.2 fills in when IPC-6 has no text: the description or the protocol code is type 1C.
@@ -85,9 +92,9 @@ export function omiProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, ipc: Hl
     protocolCodes,
     source: locate(msg, ipc),
   };
-  const accession = toEntityIdentifier(ipc, 1);
-  const row: ProcedureRow = {
-    accessionNumber: optionalSh(accession?.id, 'accession number (IPC-1)', at(1)),
+  const { accessionLocation, ...accession } = readAccession(msg, group, { obr, ipc }, options.accessionSources ?? [STYLE_ACCESSION_SOURCE.OMI]);
+  return {
+    ...accession,
     procedure: {
       ...procedureCommon(msg, group, slice, timing),
       requestedProcedureId: optionalSh(ipc.text(2, 1), 'requested procedure ID (IPC-2)', at(2)),
@@ -96,11 +103,9 @@ export function omiProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, ipc: Hl
       steps: [step],
       source: locate(msg, ipc),
     },
-    accessionLocation: at(1),
+    accessionLocation,
     uidLocation: at(3),
   };
-  if (accession?.issuer) row.accessionIssuer = accession.issuer;
-  return row;
 }
 
 /** Requested procedure fields shared by ORM and OMI (hl7-orders-to-mwl.md §2.3). */
@@ -160,12 +165,25 @@ function ipcStationAes(msg: Hl7Message, ipc: Hl7Segment): FieldUpdate<string[]> 
   return aes.length > 0 ? aes : undefined;
 }
 
-/** The message's AE titles, else the configured one for the modality; an HL7 null clears them. */
-function stationAes(fromMessage: FieldUpdate<string[]>, modality: FieldUpdate<string>, options: ProcedureMappingOptions): string[] | undefined {
+/**
+ * The message's AE titles, else the one configured for the patient's point of care, else the one
+ * for the modality; an HL7 null clears them.
+ */
+function stationAes(fromMessage: FieldUpdate<string[]>, modality: FieldUpdate<string>, location: string | undefined, options: ProcedureMappingOptions): string[] | undefined {
   if (fromMessage === null) return [];
   if (fromMessage !== undefined) return fromMessage;
-  const configured = typeof modality === 'string' ? options.stationAeByModality?.[modality] : undefined;
+  const configured = ownValue(options.stationAeByLocation, location) ?? ownValue(options.stationAeByModality, typeof modality === 'string' ? modality : undefined);
   return configured ? [configured] : undefined;
+}
+
+/** A sender's text as a key: `constructor` or `__proto__` must not find Object.prototype's members. */
+function ownValue(map: Record<string, string> | undefined, key: string | undefined): string | undefined {
+  return map !== undefined && key !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/** PV1-3.1, the point of care (ward or unit) the patient is in. */
+function pointOfCare(msg: Hl7Message): string | undefined {
+  return msg.segment('PV1')?.text(3, 1);
 }
 
 function readModality(value: FieldUpdate<string>, at: ErrorLocation): FieldUpdate<string> {

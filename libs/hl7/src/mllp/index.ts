@@ -6,3 +6,5 @@ export type { MllpLogger } from './mllp-logger';
 export { MllpServer } from './mllp-server';
 export type { MllpContext, MllpFallbackAck, MllpMessageHandler, MllpOversizeHandler, MllpServerOptions, MllpServerStats } from './mllp-server.types';
 export { MLLP_CARRIAGE_RETURN, MLLP_END_BLOCK, MLLP_OVERSIZE_HEAD_BYTES, MLLP_START_BLOCK } from './mllp.constants';
+export { parseMllpUrl, sendMllp } from './mllp-client';
+export type { MllpEndpoint } from './mllp-client';

@@ -4,6 +4,7 @@ import { AddOutboxNotify1763900000002 } from './1763900000002-AddOutboxNotify';
 import { AddMessageWarnings1763900000003 } from './1763900000003-AddMessageWarnings';
 import { AddTransitionSourceIndex1763900000004 } from './1763900000004-AddTransitionSourceIndex';
 import { AllowOrdersWithoutAccession1763900000005 } from './1763900000005-AllowOrdersWithoutAccession';
+import { AddApplicationAcks1763900000006 } from './1763900000006-AddApplicationAcks';
 
 /** Every migration, in order. A merged migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AddMessageWarnings1763900000003,
   AddTransitionSourceIndex1763900000004,
   AllowOrdersWithoutAccession1763900000005,
+  AddApplicationAcks1763900000006,
 ];

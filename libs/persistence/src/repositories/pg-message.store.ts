@@ -1,4 +1,4 @@
-import { InboundMessageRecord, InboundMessageStore, MessageAlreadyStored, MessageKey, StoredAck } from '@radflow/domain';
+import { InboundMessageRecord, InboundMessageStore, MessageAlreadyStored, MessageKey, PendingApplicationAck, StoredAck } from '@radflow/domain';
 import { isUniqueViolation, Sql, SqlSession, SqlWrite } from './sql';
 
 type Key = MessageKey;
@@ -43,5 +43,25 @@ export class PgMessageStore implements InboundMessageStore {
         r.raw, r.payloadSha256, r.ack.ackCode, r.ack.ack, r.ack.errorCode, r.ack.errorText],
       (e) => (isUniqueViolation(e, 'hl7_messages_sender_control_id_payload') ? new MessageAlreadyStored() : e),
     );
+  }
+
+  insertApplicationAck(a: PendingApplicationAck): Promise<void> {
+    this.write(`INSERT INTO hl7_application_acks (message_id, url, profile, ack_code, ack) VALUES ($1, $2, $3, $4, $5)`, [a.messageRef, a.url, a.profile, a.ackCode, a.ack]);
+    return Promise.resolve();
+  }
+
+  markApplicationAckSent(messageRef: string): Promise<void> {
+    this.write(`UPDATE hl7_application_acks SET sent_at = now() WHERE message_id = $1 AND sent_at IS NULL`, [messageRef]);
+    return Promise.resolve();
+  }
+
+  async pendingApplicationAcks(limit: number): Promise<PendingApplicationAck[]> {
+    const rows = await this.sql<{ message_id: string; url: string; profile: string; ack_code: string; ack: Buffer; control_id: string | null }>(
+      `SELECT a.message_id, a.url, a.profile, a.ack_code, a.ack, m.control_id
+         FROM hl7_application_acks a JOIN hl7_messages m ON m.id = a.message_id
+        WHERE a.sent_at IS NULL ORDER BY a.created_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ messageRef: r.message_id, url: r.url, profile: r.profile, ackCode: r.ack_code, ack: r.ack, controlId: r.control_id }));
   }
 }
