@@ -4,7 +4,7 @@ import { Logger, errorFields } from '@radflow/observability';
 import { ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
 import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode } from '../charset';
 import { toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
-import { checkMessageKey, isStorableMessageKey, readAckTypes, SUPPORTED_HL7_VERSIONS, validateMsh, MshInfo } from '../msh';
+import { checkMessageKey, isHl7V2Version, isStorableMessageKey, readAckTypes, validateMsh, MshInfo } from '../msh';
 import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
 import { routeOf } from './message-routes';
@@ -115,7 +115,7 @@ export class Hl7InboundService {
     let info: MshInfo;
     try {
       info = validateMsh(msg, {
-        supportedVersions: SUPPORTED_HL7_VERSIONS,
+        supportsVersion: isHl7V2Version,
         processingIds: this.options.processingIds,
         handledTypes: (type) => {
           const [code, trigger] = type.split('^');
