@@ -40,11 +40,24 @@ describe('decideAck, honouring MSH-15 (table 0155 to the letter)', () => {
   ];
 
   it.each(rows)('MSH-15=%s MSH-16=%s %s', (msh15, msh16, outcome, expected) => {
-    expect(decideAck(types(msh15, msh16), outcome, { honourAcceptAckType: true })).toEqual(expected);
+    expect(decideAck(types(msh15, msh16), outcome, { ackMode: 'enhanced', honourAcceptAckType: true })).toEqual(expected);
   });
 });
 
-describe('decideAck, default policy: an ACK is always sent', () => {
+describe('decideAck, original mode (the default profile): AA/AE/AR whatever MSH-15/16 say', () => {
+  it.each<[string | undefined, string | undefined, AckOutcome, 'AA' | 'AE' | 'AR']>([
+    [undefined, undefined, 'accepted', 'AA'],
+    ['AL', 'NE', 'accepted', 'AA'],
+    ['AL', 'NE', 'error', 'AE'],
+    ['NE', 'NE', 'rejected', 'AR'],
+    ['ER', 'AL', 'error', 'AE'],
+  ])('MSH-15=%s MSH-16=%s %s → %s', (msh15, msh16, outcome, code) => {
+    expect(decideAck(types(msh15, msh16), outcome)).toEqual(original(code));
+    expect(decideAck(types(msh15, msh16), outcome, { ackMode: 'original', honourAcceptAckType: true })).toEqual(original(code));
+  });
+});
+
+describe('decideAck, enhanced profile, default policy: an ACK is always sent', () => {
   const rows: Row[] = [
     [undefined, undefined, 'error', original('AE')],
     ['NE', 'NE', 'accepted', enhanced(true, 'CA', 'not-requested')],
@@ -54,7 +67,7 @@ describe('decideAck, default policy: an ACK is always sent', () => {
   ];
 
   it.each(rows)('MSH-15=%s MSH-16=%s %s', (msh15, msh16, outcome, expected) => {
-    expect(decideAck(types(msh15, msh16), outcome)).toEqual(expected);
+    expect(decideAck(types(msh15, msh16), outcome, { ackMode: 'enhanced' })).toEqual(expected);
   });
 });
 

@@ -22,6 +22,13 @@ export interface AckDecision {
 
 export interface AckModePolicy {
   /**
+   * The sender profile's ACK mode. `original` (the default): every message gets the application
+   * ACK AA/AE/AR on its own connection whatever MSH-15/16 say, as HAPI's and Mirth's receivers do;
+   * a sender that fills MSH-15/16 out of habit would otherwise get a CE that hides an AE, or no
+   * application ACK at all (hl7-inbound.md §5.1). `enhanced`: MSH-15/16 decide, as below.
+   */
+  ackMode?: 'original' | 'enhanced';
+  /**
    * Follow MSH-15 to the letter (NE never, ER only on error, SU only on success). Off by default:
    * the issue requires that "an ACK is always sent". MLLP is synchronous per connection (the sender
    * waits for a reply before the next message, hl7-inbound.md §1), and a sender that sets NE but
@@ -37,13 +44,13 @@ const COMMIT: Record<AckOutcome, AckCode> = { accepted: 'CA', error: 'CE', rejec
 
 /**
  * Acknowledgment mode decision (hl7-inbound.md §5.1, HL7 v2.5.1 §2.9, table 0155).
- * Original mode (MSH-15 and MSH-16 empty): the application ACK AA/AE/AR, always.
- * Enhanced mode: the commit ACK CA/CE/CR, sent after the message is stored. Our commit happens in
+ * Original mode (the profile's default, or MSH-15 and MSH-16 empty): the application ACK AA/AE/AR, always.
+ * Enhanced mode (a profile that asks for it, and MSH-15/16 set): the commit ACK CA/CE/CR, sent after the message is stored. Our commit happens in
  * the same transaction as processing (STYLE.md §13), and no application ACK follows, so the commit
  * ACK carries the processing outcome too: CE/CR with the ERR segment rather than a bare CA.
  */
 export function decideAck(info: AckTypes, outcome: AckOutcome, policy: AckModePolicy = {}): AckDecision {
-  if (!info.enhancedMode) return { send: true, code: ORIGINAL[outcome], mode: 'original', applicationAck: 'sent' };
+  if ((policy.ackMode ?? 'original') === 'original' || !info.enhancedMode) return { send: true, code: ORIGINAL[outcome], mode: 'original', applicationAck: 'sent' };
   const send = policy.honourAcceptAckType ? wants(info.acceptAckType, outcome) : true;
   const applicationAck = wants(info.applicationAckType, outcome) ? 'requested-not-sent' : 'not-requested';
   return { send, code: COMMIT[outcome], mode: 'enhanced', applicationAck };
