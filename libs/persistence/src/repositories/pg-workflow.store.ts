@@ -97,9 +97,9 @@ export class PgWorkflowStore implements WorkflowStore {
   }
 
   async createOrder(patientRef: string, sendingApplication: string, g: OrderGroupCommand, visit: VisitInput): Promise<OrderRecord | null> {
-    const q = insertSql('imaging_orders', { patient_ref: patientRef, sending_application: sendingApplication, ...orderColumns(g), ...visitColumns(visit) }, 'id', 'ON CONFLICT (accession_number) DO NOTHING');
+    const q = insertSql('imaging_orders', { patient_ref: patientRef, sending_application: sendingApplication, ...orderColumns(g), ...visitColumns(visit) }, 'id', "ON CONFLICT (accession_number) WHERE accession_number <> '' DO NOTHING");
     const rows = await this.sql<{ id: string }>(q.text, q.params);
-    return rows[0] ? { ref: rows[0].id, patientRef, accessionNumber: g.accessionNumber! } : null;
+    return rows[0] ? { ref: rows[0].id, patientRef, accessionNumber: g.accessionNumber ?? '' } : null;
   }
 
   async updateOrder(orderRef: string, patientRef: string, g: OrderGroupCommand, visit: VisitInput): Promise<void> {
