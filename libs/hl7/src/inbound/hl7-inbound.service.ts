@@ -1,12 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ChangeSource, DomainError, DomainErrorCode, MessageAlreadyStored, MessageKey, OrderService, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
+import { ChangeSource, DomainError, DomainErrorCode, ErrorLocation, MessageAlreadyStored, MessageKey, OrderService, PatientChangeOutcome, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
 import { Logger, errorFields } from '@radflow/observability';
-import { ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
+import { ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, Hl7Warning, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
 import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode } from '../charset';
 import { toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
+import { MappingWarnings } from '../mapping/leniency';
 import { checkMessageKey, isHl7V2Version, isStorableMessageKey, readAckTypes, validateMsh, MshInfo } from '../msh';
 import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
+import { ALL_LENIENT, DEFAULT_MODALITY_ALIASES, LeniencyRule, SenderProfile } from './sender-profile';
 import { routeOf } from './message-routes';
 
 export interface InboundContext {
@@ -18,6 +20,8 @@ interface Answer {
   bytes: Buffer;
   code: string;
   duplicate?: boolean;
+  /** How many warnings the ACK and the stored message carry (not known for a resend's stored ACK). */
+  warnings?: number;
 }
 
 /** The duplicate key; null when there is none or it is too long (or holds a NUL) to be stored and indexed. */
@@ -46,6 +50,8 @@ interface Prepared {
   msg?: Hl7Message;
   info?: MshInfo;
   rejection?: Hl7Error;
+  /** The sending system's profile (MSH-3/MSH-4); the default one when the header is unreadable. */
+  profile: SenderProfile;
 }
 
 const RETRIES = 3;
@@ -55,15 +61,22 @@ const RETRIES = 3;
  * store it raw, apply it and store its ACK. Returns the ACK bytes to send, only after commit.
  */
 export class Hl7InboundService {
-  private readonly orders: OrderService;
   private readonly patients = new PatientService();
+  /** Every sender's profile when options.profiles is unset, and the profile of a message without a readable header. */
+  private readonly defaultProfile: SenderProfile;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly options: Hl7InboundOptions,
     private readonly log: Logger,
   ) {
-    this.orders = new OrderService(options.orderPolicy);
+    this.defaultProfile = profileFromOptions(options);
+  }
+
+  /** The profile for a sender, by the namespace ids of MSH-3 and MSH-4. */
+  private profileOf(msg: Hl7Message | undefined): SenderProfile {
+    if (!msg || !this.options.profiles) return this.defaultProfile;
+    return this.options.profiles.profileFor(msg.msh.text(3, 1) ?? '', msg.msh.text(4, 1) ?? '');
   }
 
   async handle(raw: Buffer, ctx: InboundContext): Promise<Buffer> {
@@ -97,7 +110,7 @@ export class Hl7InboundService {
     } catch {
       msg = undefined;
     }
-    return this.ackBytes({ raw: head, sha: Buffer.alloc(0), charset: null, msg }, error).bytes;
+    return this.ackBytes({ raw: head, sha: Buffer.alloc(0), charset: null, msg, profile: this.profileOf(msg) }, error).bytes;
   }
 
   private prepare(raw: Buffer, text: string, charset: string | null): Prepared {
@@ -107,11 +120,12 @@ export class Hl7InboundService {
     try {
       msg = parseHl7(text, { limits: this.options.limits });
     } catch (e) {
-      if (!(e instanceof Hl7InputError)) return { raw, sha, charset, rejection: toHl7Error(e) };
+      if (!(e instanceof Hl7InputError)) return { raw, sha, charset, rejection: toHl7Error(e), profile: this.defaultProfile };
       // Over a cap or holding a NUL: answered AE from its header, stored, and not applied.
       msg = e.header;
       refused = e;
     }
+    const profile = this.profileOf(msg);
     let info: MshInfo;
     try {
       info = validateMsh(msg, {
@@ -124,14 +138,14 @@ export class Hl7InboundService {
         },
       });
     } catch (e) {
-      return { raw, sha, charset, msg, rejection: toHl7Error(e) }; // header problems: AR, whatever else is wrong
+      return { raw, sha, charset, msg, rejection: toHl7Error(e), profile }; // header problems: AR, whatever else is wrong
     }
     try {
       checkMessageKey(msg, info.version);
     } catch (e) {
-      return { raw, sha, charset, msg, info, rejection: toHl7Error(e) };
+      return { raw, sha, charset, msg, info, rejection: toHl7Error(e), profile };
     }
-    return refused ? { raw, sha, charset, msg, info, rejection: toHl7Error(refused, { version: info.version }) } : { raw, sha, charset, msg, info };
+    return refused ? { raw, sha, charset, msg, info, rejection: toHl7Error(refused, { version: info.version }), profile } : { raw, sha, charset, msg, info, profile };
   }
 
   private async handleOne(p: Prepared, ctx: InboundContext): Promise<Buffer> {
@@ -139,7 +153,7 @@ export class Hl7InboundService {
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.process(p, ctx);
-        this.log.info({ event: 'hl7.ack', connectionId: ctx.connectionId, controlId: p.info?.controlId, type: p.info?.type, ack: ack.code, duplicate: ack.duplicate, ms: msSince(started) }, 'ack sent');
+        this.log.info({ event: 'hl7.ack', connectionId: ctx.connectionId, controlId: p.info?.controlId, type: p.info?.type, ack: ack.code, duplicate: ack.duplicate, warnings: ack.warnings, ms: msSince(started) }, 'ack sent');
         return ack.bytes;
       } catch (e) {
         if (attempt < RETRIES && isRetryable(e)) continue;
@@ -160,12 +174,15 @@ export class Hl7InboundService {
     const id = randomUUID();
     const key = messageKey(p);
     let error = p.rejection;
+    // Warnings found before a refusal stay with the stored message: they describe what it held.
+    let warnings = new MappingWarnings(p.profile.leniency, p.info?.version);
     if (!error) {
       try {
         return await this.uow.run(async (tx) => {
+          warnings = new MappingWarnings(p.profile.leniency, p.info?.version); // a retried transaction starts afresh
           await this.checkReusedControlId(tx, key);
-          await this.apply(tx, p.msg!, p.info!, id);
-          return this.store(tx, p, ctx, id, key);
+          await this.apply(tx, p.msg!, p.info!, id, p.profile, warnings);
+          return this.store(tx, p, ctx, id, key, undefined, warnings.list());
         });
       } catch (e) {
         if (e instanceof MessageAlreadyStored) return this.storedAck(key!);
@@ -173,22 +190,24 @@ export class Hl7InboundService {
         error = toHl7Error(e, { version: p.info?.version });
       }
     }
+    const kept = warnings.list();
     try {
-      return await this.uow.run((tx) => this.store(tx, p, ctx, id, key, error));
+      return await this.uow.run((tx) => this.store(tx, p, ctx, id, key, error, kept));
     } catch (e) {
       if (e instanceof MessageAlreadyStored) return this.storedAck(key!);
       throw e;
     }
   }
 
-  private async store(tx: TransactionContext, p: Prepared, ctx: InboundContext, id: string, key: MessageKey | null, error?: Hl7Error): Promise<Answer> {
-    const ack = this.ackBytes(p, error);
+  private async store(tx: TransactionContext, p: Prepared, ctx: InboundContext, id: string, key: MessageKey | null, error?: Hl7Error, warnings: readonly Hl7Warning[] = []): Promise<Answer> {
+    const ack = this.ackBytes(p, error, warnings);
     await tx.messages.insert({
       id, peer: ctx.peer, sendingApplication: key?.sendingApplication ?? storableText(p.msg?.msh.raw(3) ?? ''), sendingFacility: key?.sendingFacility ?? storableText(p.msg?.msh.raw(4) ?? ''),
       controlId: key?.controlId ?? null, messageType: p.info?.type ?? (p.msg ? storableText(p.msg.type) : null), version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
       ack: { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error ? storableText(error.userMessage) : null },
+      warnings,
     });
-    return ack;
+    return { ...ack, warnings: warnings.length };
   }
 
   private async storedAck(key: MessageKey): Promise<Answer> {
@@ -207,28 +226,37 @@ export class Hl7InboundService {
     }
   }
 
-  private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string): Promise<void> {
+  private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string, profile: SenderProfile, warnings: MappingWarnings): Promise<void> {
     const source: ChangeSource = { kind: 'hl7', ref: messageRef };
     const route = routeOf(info.messageCode, info.triggerEvent, this.options.unhandledAdt);
     const onTruncated = (t: TruncatedText) =>
-      this.log.warn({ event: 'hl7.value-truncated', controlId: info.controlId, messageRef, attribute: t.attribute, vr: t.vr, max: t.max }, 'text cut to its DICOM maximum');
-    const mapOptions = { localIssuer: this.options.localIssuer, stationAeByModality: this.options.stationAeByModality, onTruncated };
+      this.log.warn({ event: 'hl7.value-truncated', controlId: info.controlId, messageRef, attribute: t.attribute, vr: t.vr, max: t.max }, 'text cut');
+    const mapOptions = {
+      localIssuer: this.options.localIssuer, stationAeByModality: profile.stationAeByModality, modalityAliases: profile.modalityAliases,
+      onTruncated, warnings, receivedAt: new Date(),
+    };
     if (route === 'order') {
-      await this.orders.apply(tx.workflow, toPlaceOrdersCommand(msg, mapOptions), source);
+      const orders = new OrderService({
+        ...this.options.orderPolicy,
+        newOrderWhenExists: profile.newOrderWhenExists,
+        missingAccession: warnings.isLenient(LeniencyRule.MissingAccession) ? 'accept' : 'refuse',
+      });
+      await orders.apply(tx.workflow, toPlaceOrdersCommand(msg, mapOptions), source);
       return;
     }
     if (route !== 'adt') return; // acknowledged, changes nothing
     const cmd = toAdtCommand(msg, mapOptions);
+    const unknownPrior = warnings.isLenient(LeniencyRule.UnknownPriorPatient) ? 'keep-surviving' : 'refuse';
     switch (cmd.kind) {
       case 'upsert-patient':
       case 'update-visit':
         await this.patients.upsert(tx.workflow, cmd.patient, cmd.visit, source);
         return;
       case 'merge':
-        for (const pair of cmd.pairs) await this.patients.merge(tx.workflow, pair, source);
+        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.merge(tx.workflow, pair, source, unknownPrior), pair.source, warnings);
         return;
       case 'change-id':
-        for (const pair of cmd.pairs) await this.patients.changeIdentifier(tx.workflow, pair, source);
+        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.changeIdentifier(tx.workflow, pair, source, unknownPrior), pair.source, warnings);
         return;
       default:
         return;
@@ -240,14 +268,14 @@ export class Hl7InboundService {
    * buildAck escapes whatever it echoes; should the encoded bytes still not frame, the sender gets
    * the fallback AR rather than nothing.
    */
-  private ackBytes(p: Prepared, error?: Hl7Error): { bytes: Buffer; code: string } {
+  private ackBytes(p: Prepared, error?: Hl7Error, warnings: readonly Hl7Warning[] = []): { bytes: Buffer; code: string } {
     if (!p.msg) {
       const text = buildAckForUnparseable({ ackControlId: newAckControlId(), now: new Date(), ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility, error });
       return this.framableOrFallback({ bytes: Buffer.from(text, 'latin1'), code: 'AR' });
     }
-    const decision = decideAck(readAckTypes(p.msg), outcomeOf(error));
+    const decision = decideAck(readAckTypes(p.msg), outcomeOf(error), { ackMode: p.profile.ackMode });
     const text = buildAck({
-      inbound: { ...ackInboundOf(p.msg), charset: p.charset ?? '' }, code: decision.code, error, ackControlId: newAckControlId(), now: new Date(),
+      inbound: { ...ackInboundOf(p.msg), charset: p.charset ?? '' }, code: decision.code, error, warnings, ackControlId: newAckControlId(), now: new Date(),
       ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility,
     });
     return this.framableOrFallback({ bytes: encodeAck(text, p.charset), code: decision.code });
@@ -265,7 +293,7 @@ export class Hl7InboundService {
   }
 
   private async unparseable(raw: Buffer, ctx: InboundContext, error: Hl7Error): Promise<Buffer> {
-    const p: Prepared = { raw, sha: createHash('sha256').update(raw).digest(), charset: null, rejection: error };
+    const p: Prepared = { raw, sha: createHash('sha256').update(raw).digest(), charset: null, rejection: error, profile: this.defaultProfile };
     return this.handleOne(p, ctx);
   }
 
@@ -292,6 +320,31 @@ export class Hl7InboundService {
     parts.push(Buffer.from(`BTS${fs}${messages.length}\r`, 'latin1'));
     return Buffer.concat(parts);
   }
+}
+
+/**
+ * The profile every sender gets when no profile file is loaded: today's settings, every leniency
+ * rule lenient, original-mode ACKs (hl7-inbound.md, leniency rules and §5.1).
+ */
+function profileFromOptions(options: Hl7InboundOptions): SenderProfile {
+  return {
+    name: 'default',
+    charset: options.defaultCharset,
+    ackMode: 'original',
+    leniency: ALL_LENIENT,
+    accessionSources: ['OBR-18', 'IPC-1'],
+    stationAeByModality: options.stationAeByModality,
+    stationAeByLocation: {},
+    modalityAliases: DEFAULT_MODALITY_ALIASES,
+    processingIds: options.processingIds,
+    newOrderWhenExists: options.orderPolicy.newOrderWhenExists,
+  };
+}
+
+/** The domain's "prior patient unknown" becomes a warning at the MRG it came from (ERR 204, severity W). */
+function noteUnknownPrior(outcome: PatientChangeOutcome, at: ErrorLocation | undefined, warnings: MappingWarnings): void {
+  if (outcome !== 'prior-unknown') return;
+  warnings.add({ code: Hl7ErrorCode.UnknownKeyIdentifier, location: at ?? { segment: 'MRG', sequence: 1, field: 1 }, text: 'prior patient unknown; surviving patient created or updated' });
 }
 
 /**
