@@ -102,9 +102,11 @@ describe('HL7 inbound over MLLP (e2e)', () => {
     const unknownType = await send(omi({ accession: acc() }).replace('OMI^O23^OMI_O23', 'SIU^S12^SIU_S12'));
     expect(unknownType.code).toBe('AR');
     expect(unknownType.err).toContain('200');
-    const v22 = await send(adt({ event: 'A08', version: '2.2' }));
-    expect(v22.code).toBe('AR');
-    expect(v22.err).toContain('203');
+    const v30 = await send(adt({ event: 'A08', version: '3.0' }));
+    expect(v30.code).toBe('AR');
+    expect(v30.err).toContain('203');
+    const v22 = await send(adt({ event: 'A08', version: '2.2', patientId: 'P-V22' }));
+    expect(v22.code).toBe('AA');
     const notHl7 = await send('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(notHl7.code).toBe('AR');
     const v27 = await send(adt({ event: 'A08', version: '2.7', patientId: 'P-V27' }));
@@ -191,9 +193,9 @@ describe('HL7 inbound over MLLP (e2e)', () => {
     expect(await q('SELECT 1 FROM imaging_orders WHERE accession_number = ANY($1)', [[a1, a2]])).toHaveLength(2);
   });
 
-  it('sends a commit ACK (CA) in enhanced mode', async () => {
+  it('answers with the application ACK (AA, not CA) when MSH-15/16 are set: original mode is the default', async () => {
     const ack = await send(omi({ accession: acc(), mshFields: { 15: 'AL', 16: 'NE' } }));
-    expect(ack.code).toBe('CA');
+    expect(ack.code).toBe('AA');
   });
 
   it('answers a 0x1C inside MSH-10 with an ACK that frames and parses, and its resend with the same bytes', async () => {
