@@ -3,8 +3,7 @@ import { ChangeSource, DomainError, DomainErrorCode, ErrorLocation, MessageAlrea
 import { Logger, errorFields } from '@radflow/observability';
 import { ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, Hl7Warning, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
 import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode } from '../charset';
-import { toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
-import { MappingWarnings } from '../mapping/leniency';
+import { MappingWarnings, toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
 import { checkMessageKey, isHl7V2Version, isStorableMessageKey, readAckTypes, validateMsh, MshInfo } from '../msh';
 import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
