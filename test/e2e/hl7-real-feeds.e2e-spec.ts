@@ -72,7 +72,7 @@ describe('real HL7 feeds over MLLP (e2e)', () => {
       expect.arrayContaining([
         expect.objectContaining({ accession_number: 'RFNMR1', modality: 'MR', station_ae_titles: ['MR_3T'] }),
         expect.objectContaining({ accession_number: 'RFLONG1', sps_id: 'SPS-2026-000000019X' }),
-        expect.objectContaining({ accession_number: '', placer_order_number: 'RF-PL-NOACC' }),
+        expect.objectContaining({ accession_number: null, placer_order_number: 'RF-PL-NOACC' }),
         expect.objectContaining({ accession_number: 'RFPRIO1', priority: null }),
       ]),
     );

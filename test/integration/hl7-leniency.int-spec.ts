@@ -219,7 +219,7 @@ describe('empty accession number (Type 2)', () => {
     const b = await ingest(lenient(), ormO01({ controlId: second, accession: '', placerOrderNumber: `${placer2}^RIS`, studyInstanceUid: uid() }));
     expect(b.code).toBe('AA');
     const orders = await q("SELECT accession_number, placer_order_number FROM imaging_orders WHERE placer_order_number = ANY($1) ORDER BY placer_order_number", [[placer1, placer2]]);
-    expect(orders).toEqual([{ accession_number: '', placer_order_number: placer1 }, { accession_number: '', placer_order_number: placer2 }]);
+    expect(orders).toEqual([{ accession_number: null, placer_order_number: placer1 }, { accession_number: null, placer_order_number: placer2 }]); // Type 2: stored as NULL
     // The resent NW of the first order (a new control id) finds it by its placer number: a duplicate, refused as before.
     expect((await ingest(lenient(), ormO01({ accession: '', placerOrderNumber: `${placer1}^RIS`, studyInstanceUid: uid() }))).code).toBe('AE');
 

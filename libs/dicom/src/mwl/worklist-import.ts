@@ -82,7 +82,7 @@ async function writeRows(client: PoolClient, name: string, rows: WorklistRows, s
     if (existingOrder.rows[0].patient_ref !== patientRef) throw new WorklistFileError('Accession Number already belongs to another patient');
     orderRef = existingOrder.rows[0].id;
   } else {
-    orderRef = await insertOrFind(client, 'imaging_orders', { ...rows.order, patient_ref: patientRef, sending_application: sendingApplication }, "(accession_number) WHERE accession_number <> ''", 'SELECT id FROM imaging_orders WHERE accession_number = $1', [rows.order.accession_number]);
+    orderRef = await insertOrFind(client, 'imaging_orders', { ...rows.order, patient_ref: patientRef, sending_application: sendingApplication }, '(accession_number)', 'SELECT id FROM imaging_orders WHERE accession_number = $1', [rows.order.accession_number]);
   }
   const procedureRef = await insertOrFind(
     client,
