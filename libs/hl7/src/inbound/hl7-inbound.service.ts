@@ -7,7 +7,7 @@ import { MappingWarnings, toAdtCommand, toPlaceOrdersCommand, TruncatedText } fr
 import { checkMessageKey, isHl7V2Version, isStorableMessageKey, readAckTypes, validateMsh, MshInfo } from '../msh';
 import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
-import { ALL_LENIENT, DEFAULT_MODALITY_ALIASES, LeniencyRule, SenderProfile } from './sender-profile';
+import { LeniencyRule, profileFromOptions, SenderProfile } from './sender-profile';
 import { routeOf } from './message-routes';
 
 export interface InboundContext {
@@ -319,25 +319,6 @@ export class Hl7InboundService {
     parts.push(Buffer.from(`BTS${fs}${messages.length}\r`, 'latin1'));
     return Buffer.concat(parts);
   }
-}
-
-/**
- * The profile every sender gets when no profile file is loaded: today's settings, every leniency
- * rule lenient, original-mode ACKs (hl7-inbound.md, leniency rules and §5.1).
- */
-function profileFromOptions(options: Hl7InboundOptions): SenderProfile {
-  return {
-    name: 'default',
-    charset: options.defaultCharset,
-    ackMode: 'original',
-    leniency: ALL_LENIENT,
-    accessionSources: ['OBR-18', 'IPC-1'],
-    stationAeByModality: options.stationAeByModality,
-    stationAeByLocation: {},
-    modalityAliases: DEFAULT_MODALITY_ALIASES,
-    processingIds: options.processingIds,
-    newOrderWhenExists: options.orderPolicy.newOrderWhenExists,
-  };
 }
 
 /** The domain's "prior patient unknown" becomes a warning at the MRG it came from (ERR 204, severity W). */

@@ -26,6 +26,13 @@ export type LeniencyMode = 'warn' | 'strict';
 /** Where the accession number is read from, in order of preference. */
 export type AccessionSource = 'OBR-18' | 'IPC-1' | 'filler' | 'placer';
 
+/**
+ * IPC-1 where the message has IPCs (OMI), else OBR-18 (ORM): IHE's homes for it. The order numbers
+ * are no default: a sender whose accession is its filler number says so in its profile, and an
+ * order without an accession stays visible as such.
+ */
+export const DEFAULT_ACCESSION_SOURCES: readonly AccessionSource[] = ['IPC-1', 'OBR-18'];
+
 /** How a sender is acknowledged: original mode (AA/AE/AR after commit, the default) or true enhanced mode. */
 export type AckMode = 'original' | 'enhanced';
 
@@ -58,6 +65,22 @@ export const ALL_LENIENT: Readonly<Record<LeniencyRule, LeniencyMode>> = Object.
 ) as Record<LeniencyRule, LeniencyMode>;
 
 export const DEFAULT_MODALITY_ALIASES: Readonly<Record<string, string>> = { NMR: 'MR' };
+
+/** The profile the options' own fields describe: for a service built without profiles (tests, tools). */
+export function profileFromOptions(o: { defaultCharset: string; processingIds: readonly string[]; stationAeByModality: Record<string, string>; orderPolicy: { newOrderWhenExists: 'reject' | 'update' } }): SenderProfile {
+  return {
+    name: 'default',
+    charset: o.defaultCharset,
+    ackMode: 'original',
+    leniency: ALL_LENIENT,
+    accessionSources: DEFAULT_ACCESSION_SOURCES,
+    stationAeByModality: o.stationAeByModality,
+    stationAeByLocation: {},
+    modalityAliases: DEFAULT_MODALITY_ALIASES,
+    processingIds: o.processingIds,
+    newOrderWhenExists: o.orderPolicy.newOrderWhenExists,
+  };
+}
 
 /** Every sender gets the same profile: the one built from the environment when no profile file is set. */
 export function singleProfile(profile: SenderProfile): SenderProfiles {
