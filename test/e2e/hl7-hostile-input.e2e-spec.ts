@@ -56,21 +56,22 @@ describe('HL7 hostile input (e2e)', () => {
     expect(stored).toEqual({ ack_code: 'AE', error_code: '102' });
   });
 
-  it('cuts a 70,000-character station name (IPC-7) to SH, answers AA, and C-FIND still answers the item', async () => {
+  it('cuts a 70,000-character station name (IPC-7) to its ceiling (4 × SH), answers AA with a warning, and C-FIND still answers the item', async () => {
     const accession = `H${tag()}`.slice(0, 16);
     const patientId = `P-SN-${accession}`;
     const ack = await send(omiO23({ accession, patientId, studyInstanceUid: `2.25.88${Date.now()}`, stationName: 'S'.repeat(70_000) }));
     expect(ack.code).toBe('AA');
+    expect(ack.err).toBe('ERR||IPC^1|102^Data type error^HL70357|W||||step.stationName longer than 64 characters; cut to 64');
     const [step] = await q(
       `SELECT s.station_name FROM scheduled_procedure_steps s JOIN requested_procedures r ON r.id = s.procedure_ref
          JOIN imaging_orders o ON o.id = r.order_ref WHERE o.accession_number = $1`, [accession]);
-    expect(step.station_name).toBe('S'.repeat(16));
+    expect(step.station_name).toBe('S'.repeat(64));
     const found = await findscu({ port: radflow.dicomPort, calledAe: 'RADFLOW' }, [`PatientID=${patientId}`, 'AccessionNumber', '(0040,0100)[0].ScheduledStationName']);
     expect(found.run.code).toBe(0);
     expect(found.run.stdout + found.run.stderr).toMatch(/Received Final Find Response \(Success\)/);
     const answers = found.dumps.map(parseDump);
     expect(answers.map((a) => a.get('0008,0050'))).toEqual([accession]);
-    expect(answers[0].get('0040,0100[0]/0040,0010')).toBe('S'.repeat(16));
+    expect(answers[0].get('0040,0100[0]/0040,0010')).toBe('S'.repeat(64));
   });
 
   it.each([

@@ -102,9 +102,11 @@ describe('HL7 inbound over MLLP (e2e)', () => {
     const unknownType = await send(omi({ accession: acc() }).replace('OMI^O23^OMI_O23', 'SIU^S12^SIU_S12'));
     expect(unknownType.code).toBe('AR');
     expect(unknownType.err).toContain('200');
-    const v22 = await send(adt({ event: 'A08', version: '2.2' }));
-    expect(v22.code).toBe('AR');
-    expect(v22.err).toContain('203');
+    const v30 = await send(adt({ event: 'A08', version: '3.0' }));
+    expect(v30.code).toBe('AR');
+    expect(v30.err).toContain('203');
+    const v22 = await send(adt({ event: 'A08', version: '2.2', patientId: 'P-V22' }));
+    expect(v22.code).toBe('AA');
     const notHl7 = await send('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(notHl7.code).toBe('AR');
     const v27 = await send(adt({ event: 'A08', version: '2.7', patientId: 'P-V27' }));

@@ -18,7 +18,8 @@ jest.setTimeout(60_000);
 
 const PATIENT = { name: 'PRIVACYTEST^PHILIPPA^QUENTINA', patientId: 'PHI7731X', birthDate: '19610704' };
 /** Each value on its own (names in part too): none may appear anywhere in the output. */
-const SECRETS = ['PRIVACYTEST', 'PHILIPPA', 'QUENTINA', PATIENT.patientId, PATIENT.birthDate, '1961-07-04'];
+const WARNED = { ...PATIENT, patientId: 'PHI7731W', birthDate: '19611340' };
+const SECRETS = ['PRIVACYTEST', 'PHILIPPA', 'QUENTINA', PATIENT.patientId, PATIENT.birthDate, '1961-07-04', WARNED.patientId, WARNED.birthDate];
 
 describe.each(['info', 'debug'])('patient data in the logs at LOG_LEVEL=%s', (level) => {
   let db: ScratchDatabase;
@@ -49,7 +50,9 @@ describe.each(['info', 'debug'])('patient data in the logs at LOG_LEVEL=%s', (le
     expect((await send(order)).code).toBe('AA');
     expect((await send(order)).code).toBe('AA'); // the resend, answered from the stored ACK
     expect((await send(omiO23({ ...PATIENT, accession: `${accession}X`, orderControl: 'XO', orderStatus: 'SC' }))).code).toBe('AE');
-    expect((await send(adt({ ...PATIENT, event: 'A08', version: '2.2' }))).code).toBe('AR');
+    expect((await send(adt({ ...PATIENT, event: 'A08', version: '3.0' }))).code).toBe('AR');
+    // accepted with warnings (a key longer than SH, an aliased modality, a birth date that is not a date)
+    expect((await send(omiO23({ ...WARNED, accession: `${accession}W`, spsId: `${accession}-SPS-LONGER-THAN-SH`, modality: 'NMR', studyInstanceUid: `2.25.7731${level === 'info' ? 5 : 6}` }))).code).toBe('AA');
     expect((await send(adt({ ...PATIENT, event: 'A08', name: 'PRIVACYTEST^PHILIPPA^QUENTINA^JR' }))).code).toBe('AA');
 
     const fault = await installFault(sql, { table: 'scheduled_procedure_steps', sqlstate: '40001', failures: Infinity });
@@ -70,7 +73,8 @@ describe.each(['info', 'debug'])('patient data in the logs at LOG_LEVEL=%s', (le
 
     const events = lines().map((l) => l.event);
     // the lines that would carry the data were written: one per message, the failure, the query
-    expect(events.filter((e) => e === 'hl7.ack').length).toBeGreaterThanOrEqual(5);
+    expect(events.filter((e) => e === 'hl7.ack').length).toBeGreaterThanOrEqual(6);
+    expect(lines().some((l) => l.event === 'hl7.ack' && Number(l.warnings) >= 3)).toBe(true);
     expect(events).toEqual(expect.arrayContaining(['hl7.ack', 'hl7.failed', 'mwl.query']));
     if (level === 'debug') expect(events).toEqual(expect.arrayContaining(['job.ran', 'outbox.relayed']));
 

@@ -12,6 +12,15 @@ export interface InboundMessageRecord {
   raw: Buffer;
   payloadSha256: Buffer;
   ack: AckRecord;
+  /** What was accepted as sent but worth telling (leniency rules); empty when nothing was. */
+  warnings?: readonly MessageWarning[];
+}
+
+/** One warning on a stored message: a wire code (HL7 table 0357), where, and a PHI-free text. */
+export interface MessageWarning {
+  code: number;
+  location?: { segment: string; sequence?: number; field?: number; component?: number; subcomponent?: number; repetition?: number };
+  text: string;
 }
 
 export interface AckRecord {

@@ -21,7 +21,7 @@ export function messageOutcome(ackCode: string, warningCount: number): MessageOu
 }
 
 /** Something accepted although it broke a rule; `text` is ours and PHI-free. */
-export interface MessageWarning {
+export interface MessageLogWarning {
   code: string;
   /** Where in the message, e.g. `PID^1^7`. */
   location: string;
@@ -53,7 +53,7 @@ export interface MessageLogEntry {
   charset: string | null;
   ackCode: string;
   outcome: MessageOutcome;
-  warnings: MessageWarning[];
+  warnings: MessageLogWarning[];
   error: { code: string | null; text: string | null } | null;
 }
 

@@ -16,8 +16,8 @@ class MemoryStore implements Partial<WorkflowStore> {
   upsertPatient = async () => 'patient-1';
   findOrder = async (k: { accessionNumber?: string }) => this.orders.find((o) => o.accessionNumber === k.accessionNumber) ?? null;
   createOrder = async (patientRef: string, _app: string, g: OrderGroupCommand) => {
-    if (this.orders.some((o) => o.accessionNumber === g.accessionNumber)) return null;
-    const o = { ref: `order-${++this.n}`, patientRef, accessionNumber: g.accessionNumber! };
+    if (g.accessionNumber && this.orders.some((o) => o.accessionNumber === g.accessionNumber)) return null;
+    const o = { ref: `order-${++this.n}`, patientRef, accessionNumber: g.accessionNumber ?? '' };
     this.orders.push(o);
     return o;
   };
@@ -88,6 +88,16 @@ describe('OrderService', () => {
     await apply(command('NW', 'SC', { procedures: [{ steps: [] }] }));
     expect(store.procedures[0].requestedProcedureId).toBe('A1');
     expect(store.steps[0].spsId).toBe('A1');
+  });
+
+  it('refuses an NW without accession, or takes it when the policy accepts one, generating the ids it has none for', async () => {
+    const noAccession = command('NW', 'SC', { accessionNumber: undefined, placerOrderNumber: 'PL1', procedures: [{ steps: [] }] });
+    expect(await codeOf(apply(noAccession))).toBe(DomainErrorCode.RequiredFieldMissing);
+    const accepting = new OrderService({ newOrderWhenExists: 'reject', missingAccession: 'accept' });
+    expect(await codeOf(apply(noAccession, accepting))).toBe('ok');
+    expect(store.orders.map((o) => o.accessionNumber)).toEqual(['']);
+    expect(store.procedures[0].requestedProcedureId).toMatch(/^RP[0-9A-Z]+$/);
+    expect(store.steps[0].spsId).not.toBe('');
   });
 
   it('refuses a second NW for the same order, or updates when the site says so', async () => {

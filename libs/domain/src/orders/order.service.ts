@@ -71,14 +71,23 @@ class GroupRun {
 
   private async create(): Promise<void> {
     if (!this.group.accessionNumber) {
-      throw new DomainError(DomainErrorCode.RequiredFieldMissing, 'accession number missing', this.group.procedures[0]?.source ?? this.group.source);
+      if (this.policy.missingAccession !== 'accept') {
+        throw new DomainError(DomainErrorCode.RequiredFieldMissing, 'accession number missing', this.group.procedures[0]?.source ?? this.group.source);
+      }
+      // Without an accession only the placer number tells a resent NW from a new order.
+      const known = this.group.placerOrderNumber ? await this.findOrder() : null;
+      if (known) return this.createExisting(known);
     }
     const created = await this.store.createOrder(this.patientRef, this.cmd.sendingApplication, this.group, this.cmd.visit);
     if (created) {
       this.createdHere.add(created.ref);
       return this.upsertProcedures(created, 'order.new', true);
     }
-    const existing = (await this.findOrder())!;
+    return this.createExisting((await this.findOrder())!);
+  }
+
+  /** An NW for an order we have: refused, or a change, per policy (an earlier group of this message made it: a change). */
+  private async createExisting(existing: OrderRecord): Promise<void> {
     if (!this.createdHere.has(existing.ref) && this.policy.newOrderWhenExists === 'reject') {
       throw new DomainError(DomainErrorCode.DuplicateOrder, 'order already exists', { ...this.group.source, field: 2 });
     }
@@ -131,7 +140,7 @@ class GroupRun {
 
   private async defaultRpId(order: OrderRecord, known: ProcedureRecord[], count: number): Promise<string> {
     if (count === 1 && known.length === 1) return known[0].requestedProcedureId;
-    if (count === 1 && known.length === 0 && order.accessionNumber.length <= 16) return order.accessionNumber;
+    if (count === 1 && known.length === 0 && order.accessionNumber !== '' && order.accessionNumber.length <= 16) return order.accessionNumber;
     return `RP${(await this.store.nextGeneratedNumber()).toString(36).toUpperCase()}`.slice(0, 16);
   }
 

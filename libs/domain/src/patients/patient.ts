@@ -1,4 +1,4 @@
-import { FieldUpdate } from '../common';
+import { ErrorLocation, FieldUpdate } from '../common';
 
 /** A patient identifier with its assigning authority (HL7 CX: ID ^^^ authority ^ type). */
 export interface PatientIdentifier {
@@ -38,10 +38,22 @@ export interface Patient {
 export interface MergePatientsCommand {
   surviving: PatientDemographics;
   prior: PatientIdentifier;
+  /** Where the prior identifier was given, for errors and outcomes. */
+  source?: ErrorLocation;
 }
 
 export interface ChangePatientIdCommand {
   newIdentifier: PatientIdentifier;
   prior: PatientIdentifier;
   demographics: PatientDemographics;
+  source?: ErrorLocation;
 }
+
+/**
+ * What to do when the patient a merge or identifier change starts from is not known: refuse
+ * (UNKNOWN_PATIENT), or create/update the surviving patient, there being nothing else to move.
+ */
+export type UnknownPriorPatientPolicy = 'refuse' | 'keep-surviving';
+
+/** How a merge or identifier change went: `prior-unknown` when only the surviving patient was written. */
+export type PatientChangeOutcome = 'applied' | 'already-applied' | 'prior-unknown';

@@ -104,6 +104,29 @@ describe('buildAck, v2.5.1', () => {
   });
 });
 
+describe('buildAck, warnings', () => {
+  const msa = (version: string) => `MSH|^~\\&|RIS|HOSP|RADFLOW|RAD|20261123101500||OMI^O23^OMI_O23|MSG000123|P|${version}\rPID|||P1`;
+  const tooLong = { code: Hl7ErrorCode.DataTypeError, location: { segment: 'IPC', sequence: 1, field: 4 }, text: 'scheduled procedure step ID (IPC-4) longer than SH allows; kept as sent' };
+  const modality = { code: Hl7ErrorCode.TableValueNotFound, location: { segment: 'IPC', sequence: 1, field: 5 }, text: 'modality not a DICOM defined term' };
+
+  it.each(['2.5', '2.5.0', '2.5.1', '2.8'])('v%s: one ERR with severity W per warning, MSA-1 stays AA', (version) => {
+    expect(ackFor(msa(version), { code: 'AA', warnings: [tooLong, modality] }).slice(1)).toEqual([
+      'MSA|AA|MSG000123',
+      'ERR||IPC^1^4^1|102^Data type error^HL70357|W||||scheduled procedure step ID (IPC-4) longer than SH allows; kept as sent',
+      'ERR||IPC^1^5^1|103^Table value not found^HL70357|W||||modality not a DICOM defined term',
+    ]);
+  });
+
+  it('puts the warnings after the error ERR', () => {
+    const lines = ackFor(msa('2.5.1'), { code: 'AE', error: obr18Missing, warnings: [modality] });
+    expect(lines.slice(2).map((l) => l.split('|')[4])).toEqual(['E', 'W']);
+  });
+
+  it.each(['2.2', '2.3.1', '2.4', '2.3.1^USA'])('v%s has no severity: no ERR for warnings', (version) => {
+    expect(ackFor(msa(version), { code: 'AA', warnings: [tooLong] }).slice(1)).toEqual(['MSA|AA|MSG000123']);
+  });
+});
+
 describe('buildAck, header details', () => {
   it('sends ACK alone when the trigger is unknown, and defaults MSH-11/12', () => {
     const lines = ackFor('MSH|^~\\&|RIS|HOSP|||20261123||ORM|C1', { code: 'AR' });

@@ -1,6 +1,6 @@
 import { DEFAULT_DELIMITERS, Delimiters, Hl7Message } from '../parser';
 import { ackDelimiters, safeRaw, safeText } from './ack-safe-text';
-import { HL7_ERROR_CODING_SYSTEM, Hl7Error, Hl7ErrorCode, Hl7ErrorLocation } from './hl7-error';
+import { HL7_ERROR_CODING_SYSTEM, HL7_ERROR_TEXT, Hl7Error, Hl7ErrorCode, Hl7ErrorLocation, Hl7Warning } from './hl7-error';
 
 /** MSA-1, table 0008: original mode AA/AE/AR, enhanced-mode commit ACK CA/CE/CR. */
 export type AckCode = 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
@@ -35,6 +35,8 @@ export interface BuildAckInput {
   inbound: AckInbound;
   code: AckCode;
   error?: Hl7Error;
+  /** Accepted with a warning: one ERR with severity W each, after the error's, from v2.5 on (earlier ERRs have no severity). */
+  warnings?: readonly Hl7Warning[];
   /** MSH-10 of the ACK itself: see newAckControlId() */
   ackControlId: string;
   now: Date;
@@ -109,6 +111,7 @@ export function buildAck(input: BuildAckInput): string {
   segments.push(`MSA${d.field}${joinFields(msa, d)}`);
 
   if (error) segments.push(atLeast(v, 2, 5) ? errV25(error, d) : errV231(error, d));
+  if (atLeast(v, 2, 5)) for (const warning of input.warnings ?? []) segments.push(warningErr(warning, d));
   return segments.join('\r') + '\r';
 }
 
@@ -185,6 +188,13 @@ function errV231(error: Hl7Error, d: Delimiters): string {
 /** v2.5+ ERR: ERR-1 empty, ERR-2 ERL, ERR-3 CWE, ERR-4 severity, ERR-8 user message. */
 function errV25(error: Hl7Error, d: Delimiters): string {
   const fields = ['', error.location ? erl(error.location, d) : '', codedError(error, d, d.component), 'E', '', '', '', escapeWithin(error.userMessage, d, ERR_USER_MESSAGE_MAX)];
+  return `ERR${d.field}${joinFields(fields, d)}`;
+}
+
+/** v2.5+ ERR for a warning: as errV25, severity W (table 0516). */
+function warningErr(warning: Hl7Warning, d: Delimiters): string {
+  const code = [String(warning.code), safeText(HL7_ERROR_TEXT[warning.code] ?? '', d), HL7_ERROR_CODING_SYSTEM].join(d.component);
+  const fields = ['', warning.location ? erl(warning.location, d) : '', code, 'W', '', '', '', escapeWithin(warning.text, d, ERR_USER_MESSAGE_MAX)];
   return `ERR${d.field}${joinFields(fields, d)}`;
 }
 

@@ -8,13 +8,11 @@ export type AckOutcome = 'accepted' | 'error' | 'rejected';
 
 /**
  * `sent`: original mode, the ACK we send is the application ACK.
- * `requested-not-sent`: enhanced mode, MSH-16 asks for one; we open no return link (hl7-inbound.md §5.1),
- * so it is only recorded (log/metric) for the day a partner needs it.
- * `not-requested`: enhanced mode, MSH-16 does not ask for one for this outcome.
- * `to-send`: true enhanced mode (the sender's profile): MSH-16 asks for one, and it goes to the
- * sender's return link as a message of its own.
+ * `not-requested`: enhanced mode, MSH-16 does not ask for one for this outcome (or the commit was refused).
+ * `to-send`: enhanced mode (the sender's profile): MSH-16 asks for one, and it goes to the sender's
+ * return link as a message of its own.
  */
-export type ApplicationAck = 'sent' | 'requested-not-sent' | 'not-requested' | 'to-send';
+export type ApplicationAck = 'sent' | 'not-requested' | 'to-send';
 
 export interface AckDecision {
   send: boolean;
@@ -27,6 +25,15 @@ export interface AckDecision {
 
 export interface AckModePolicy {
   /**
+   * The sender profile's ACK mode. `original` (the default): every message gets the application
+   * ACK AA/AE/AR on its own connection whatever MSH-15/16 say, as HAPI's and Mirth's receivers do;
+   * a sender that fills MSH-15/16 out of habit would otherwise get a CE that hides an AE, or no
+   * application ACK at all (hl7-inbound.md §5.1). `enhanced`: true enhanced mode when MSH-15/16
+   * are valued, the commit ACK saying only whether the message was stored (CA, or CR for a refused
+   * one) and the outcome going in the application ACK.
+   */
+  ackMode?: AckMode;
+  /**
    * Follow MSH-15 to the letter (NE never, ER only on error, SU only on success). Off by default:
    * the issue requires that "an ACK is always sent". MLLP is synchronous per connection (the sender
    * waits for a reply before the next message, hl7-inbound.md §1), and a sender that sets NE but
@@ -35,32 +42,21 @@ export interface AckModePolicy {
    * from HL7 v2.5.1 §2.9.2 / table 0155 on purpose; turn it on per partner if one complains.
    */
   honourAcceptAckType?: boolean;
-  /**
-   * The sender's profile (ackMode). `enhanced`: true enhanced mode when MSH-15/16 are valued, the
-   * commit ACK saying only whether the message was stored (CA, or CR for a refused one) and the
-   * outcome going in the application ACK. Unset: the commit ACK carries the outcome (below).
-   */
-  ackMode?: AckMode;
 }
 
 const ORIGINAL: Record<AckOutcome, AckCode> = { accepted: 'AA', error: 'AE', rejected: 'AR' };
-const COMMIT: Record<AckOutcome, AckCode> = { accepted: 'CA', error: 'CE', rejected: 'CR' };
 /** True enhanced mode: a message found bad (AE) is still stored, so committed (CA); its AE is the application ACK's. */
 const TRUE_COMMIT: Record<AckOutcome, AckCode> = { accepted: 'CA', error: 'CA', rejected: 'CR' };
 
 /**
  * Acknowledgment mode decision (hl7-inbound.md §5.1, HL7 v2.5.1 §2.9, table 0155).
- * Original mode (MSH-15 and MSH-16 empty): the application ACK AA/AE/AR, always.
- * Enhanced mode: the commit ACK CA/CE/CR, sent after the message is stored. Our commit happens in
- * the same transaction as processing (STYLE.md §13), and no application ACK follows, so the commit
- * ACK carries the processing outcome too: CE/CR with the ERR segment rather than a bare CA.
+ * Original mode (the default profile, whatever MSH-15/16 say, or a message with both empty): the
+ * application ACK AA/AE/AR after commit, on the same connection. True enhanced mode (a profile that
+ * asks for it, and MSH-15/16 set): the commit ACK CA/CR, then the application ACK when MSH-16 wants one.
  */
 export function decideAck(info: AckTypes, outcome: AckOutcome, policy: AckModePolicy = {}): AckDecision {
-  if (!info.enhancedMode || policy.ackMode === 'original') return { send: true, code: ORIGINAL[outcome], mode: 'original', applicationAck: 'sent' };
-  if (policy.ackMode === 'enhanced') return trueEnhanced(info, outcome, policy);
-  const send = policy.honourAcceptAckType ? wants(info.acceptAckType, outcome) : true;
-  const applicationAck = wants(info.applicationAckType, outcome) ? 'requested-not-sent' : 'not-requested';
-  return { send, code: COMMIT[outcome], mode: 'enhanced', applicationAck };
+  if (policy.ackMode !== 'enhanced' || !info.enhancedMode) return { send: true, code: ORIGINAL[outcome], mode: 'original', applicationAck: 'sent' };
+  return trueEnhanced(info, outcome, policy);
 }
 
 /** A refused commit (CR) gets no application ACK: nothing was accepted to be processed (HL7 v2.5.1 §2.9.2.2). */

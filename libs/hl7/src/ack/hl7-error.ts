@@ -89,3 +89,13 @@ export class Hl7Error extends Error {
   }
 }
 
+
+/**
+ * Something accepted as sent, but worth telling (hl7-inbound.md, leniency rules): stored on the
+ * message and, from v2.5 on, written in the ACK as an ERR with severity W. The text is PHI-free.
+ */
+export interface Hl7Warning {
+  code: Hl7ErrorCode;
+  location?: Hl7ErrorLocation;
+  text: string;
+}

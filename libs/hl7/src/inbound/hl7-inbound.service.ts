@@ -1,14 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ChangeSource, DomainError, DomainErrorCode, MessageAlreadyStored, MessageKey, OrderService, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
+import { ChangeSource, DomainError, DomainErrorCode, ErrorLocation, MessageAlreadyStored, MessageKey, OrderPolicy, OrderService, PatientChangeOutcome, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
 import { Logger, errorFields } from '@radflow/observability';
-import { AckCode, ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
+import { AckCode, ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, Hl7Warning, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
 import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode, readRawMsh } from '../charset';
-import { toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
-import { checkMessageKey, isStorableMessageKey, readAckTypes, SUPPORTED_HL7_VERSIONS, validateMsh, MshInfo } from '../msh';
+import { MappingWarnings, toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
+import { checkMessageKey, isHl7V2Version, isStorableMessageKey, readAckTypes, validateMsh, MshInfo } from '../msh';
 import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
-import { profileFromOptions, SenderProfile, SenderProfiles, singleProfile } from './sender-profile';
+import { LeniencyRule, profileFromOptions, SenderProfile, SenderProfiles, singleProfile } from './sender-profile';
 import { routeOf } from './message-routes';
+
+type MissingAccession = NonNullable<OrderPolicy['missingAccession']>;
 
 export interface InboundContext {
   peer: string;
@@ -23,6 +25,8 @@ interface Answer {
   applicationAck?: { bytes: Buffer; code: string };
   /** The stored message's id (not for a duplicate). */
   messageRef?: string;
+  /** How many warnings the ACK and the stored message carry (not known for a resend's stored ACK). */
+  warnings?: number;
 }
 
 /** The duplicate key; null when there is none or it is too long (or holds a NUL) to be stored and indexed. */
@@ -62,8 +66,8 @@ const RETRIES = 3;
  * store it raw, apply it and store its ACK. Returns the ACK bytes to send, only after commit.
  */
 export class Hl7InboundService {
-  /** One per answer to a second NW (profile newOrderWhenExists); the service holds no state. */
-  private readonly orders: Record<SenderProfile['newOrderWhenExists'], OrderService>;
+  /** One per profile answer to a second NW and to a missing accession; the services hold no state. */
+  private readonly orders: Record<SenderProfile['newOrderWhenExists'], Record<MissingAccession, OrderService>>;
   private readonly patients = new PatientService();
   private readonly profiles: SenderProfiles;
 
@@ -72,9 +76,10 @@ export class Hl7InboundService {
     private readonly options: Hl7InboundOptions,
     private readonly log: Logger,
   ) {
+    const service = (newOrderWhenExists: OrderPolicy['newOrderWhenExists'], missingAccession: MissingAccession) => new OrderService({ ...options.orderPolicy, newOrderWhenExists, missingAccession });
     this.orders = {
-      reject: new OrderService({ ...options.orderPolicy, newOrderWhenExists: 'reject' }),
-      update: new OrderService({ ...options.orderPolicy, newOrderWhenExists: 'update' }),
+      reject: { refuse: service('reject', 'refuse'), accept: service('reject', 'accept') },
+      update: { refuse: service('update', 'refuse'), accept: service('update', 'accept') },
     };
     this.profiles = options.profiles ?? singleProfile(profileFromOptions(options));
   }
@@ -143,7 +148,7 @@ export class Hl7InboundService {
     let info: MshInfo;
     try {
       info = validateMsh(msg, {
-        supportedVersions: SUPPORTED_HL7_VERSIONS,
+        supportsVersion: isHl7V2Version,
         processingIds: profile.processingIds,
         handledTypes: (type) => {
           const [code, trigger] = type.split('^');
@@ -167,7 +172,7 @@ export class Hl7InboundService {
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.process(p, ctx);
-        this.log.info({ event: 'hl7.ack', connectionId: ctx.connectionId, controlId: p.info?.controlId, type: p.info?.type, profile: p.profile.name, ack: ack.code, duplicate: ack.duplicate, ms: msSince(started) }, 'ack sent');
+        this.log.info({ event: 'hl7.ack', connectionId: ctx.connectionId, controlId: p.info?.controlId, type: p.info?.type, profile: p.profile.name, ack: ack.code, duplicate: ack.duplicate, warnings: ack.warnings, ms: msSince(started) }, 'ack sent');
         if (ack.applicationAck) this.sendApplicationAck(p, ack.applicationAck, ack.messageRef);
         return ack.bytes;
       } catch (e) {
@@ -189,12 +194,15 @@ export class Hl7InboundService {
     const id = randomUUID();
     const key = messageKey(p);
     let error = p.rejection;
+    // Warnings found before a refusal stay with the stored message: they describe what it held.
+    let warnings = new MappingWarnings(p.profile.leniency, p.info?.version);
     if (!error) {
       try {
         return await this.uow.run(async (tx) => {
+          warnings = new MappingWarnings(p.profile.leniency, p.info?.version); // a retried transaction starts afresh
           await this.checkReusedControlId(tx, key);
-          await this.apply(tx, p.msg!, p.info!, id, p.profile);
-          return this.store(tx, p, ctx, id, key);
+          await this.apply(tx, p.msg!, p.info!, id, p.profile, warnings);
+          return this.store(tx, p, ctx, id, key, undefined, warnings.list());
         });
       } catch (e) {
         if (e instanceof MessageAlreadyStored) return this.storedAck(key!);
@@ -202,25 +210,27 @@ export class Hl7InboundService {
         error = toHl7Error(e, { version: p.info?.version });
       }
     }
+    const kept = warnings.list();
     try {
-      return await this.uow.run((tx) => this.store(tx, p, ctx, id, key, error));
+      return await this.uow.run((tx) => this.store(tx, p, ctx, id, key, error, kept));
     } catch (e) {
       if (e instanceof MessageAlreadyStored) return this.storedAck(key!);
       throw e;
     }
   }
 
-  private async store(tx: TransactionContext, p: Prepared, ctx: InboundContext, id: string, key: MessageKey | null, error?: Hl7Error): Promise<Answer> {
-    const ack = this.ackBytes(p, error);
+  private async store(tx: TransactionContext, p: Prepared, ctx: InboundContext, id: string, key: MessageKey | null, error?: Hl7Error, warnings: readonly Hl7Warning[] = []): Promise<Answer> {
+    const ack = this.ackBytes(p, error, warnings);
     await tx.messages.insert({
       id, peer: ctx.peer, sendingApplication: key?.sendingApplication ?? storableText(p.msg?.msh.raw(3) ?? ''), sendingFacility: key?.sendingFacility ?? storableText(p.msg?.msh.raw(4) ?? ''),
       controlId: key?.controlId ?? null, messageType: p.info?.type ?? (p.msg ? storableText(p.msg.type) : null), version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
       ack: { ackCode: ack.code, ack: ack.bytes, errorCode: error ? String(error.errorCode) : null, errorText: error ? storableText(error.userMessage) : null },
+      warnings,
     });
     if (ack.applicationAck && p.profile.applicationAckUrl) {
       await tx.messages.insertApplicationAck({ messageRef: id, url: p.profile.applicationAckUrl, profile: p.profile.name, ackCode: ack.applicationAck.code, ack: ack.applicationAck.bytes });
     }
-    return { ...ack, messageRef: id };
+    return { ...ack, messageRef: id, warnings: warnings.length };
   }
 
   private async storedAck(key: MessageKey): Promise<Answer> {
@@ -239,34 +249,39 @@ export class Hl7InboundService {
     }
   }
 
-  private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string, profile: SenderProfile): Promise<void> {
+  private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string, profile: SenderProfile, warnings: MappingWarnings): Promise<void> {
     const source: ChangeSource = { kind: 'hl7', ref: messageRef };
     const route = routeOf(info.messageCode, info.triggerEvent, this.options.unhandledAdt);
     const onTruncated = (t: TruncatedText) =>
-      this.log.warn({ event: 'hl7.value-truncated', controlId: info.controlId, messageRef, attribute: t.attribute, vr: t.vr, max: t.max }, 'text cut to its DICOM maximum');
+      this.log.warn({ event: 'hl7.value-truncated', controlId: info.controlId, messageRef, attribute: t.attribute, vr: t.vr, max: t.max }, 'text cut');
     const mapOptions = {
       localIssuer: this.options.localIssuer,
       stationAeByModality: profile.stationAeByModality,
       stationAeByLocation: profile.stationAeByLocation,
       accessionSources: profile.accessionSources,
+      modalityAliases: profile.modalityAliases,
       onTruncated,
+      warnings,
+      receivedAt: new Date(),
     };
     if (route === 'order') {
-      await this.orders[profile.newOrderWhenExists].apply(tx.workflow, toPlaceOrdersCommand(msg, mapOptions), source);
+      const missingAccession = warnings.isLenient(LeniencyRule.MissingAccession) ? 'accept' : 'refuse';
+      await this.orders[profile.newOrderWhenExists][missingAccession].apply(tx.workflow, toPlaceOrdersCommand(msg, mapOptions), source);
       return;
     }
     if (route !== 'adt') return; // acknowledged, changes nothing
     const cmd = toAdtCommand(msg, mapOptions);
+    const unknownPrior = warnings.isLenient(LeniencyRule.UnknownPriorPatient) ? 'keep-surviving' : 'refuse';
     switch (cmd.kind) {
       case 'upsert-patient':
       case 'update-visit':
         await this.patients.upsert(tx.workflow, cmd.patient, cmd.visit, source);
         return;
       case 'merge':
-        for (const pair of cmd.pairs) await this.patients.merge(tx.workflow, pair, source);
+        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.merge(tx.workflow, pair, source, unknownPrior), pair.source, warnings);
         return;
       case 'change-id':
-        for (const pair of cmd.pairs) await this.patients.changeIdentifier(tx.workflow, pair, source);
+        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.changeIdentifier(tx.workflow, pair, source, unknownPrior), pair.source, warnings);
         return;
       default:
         return;
@@ -278,7 +293,7 @@ export class Hl7InboundService {
    * buildAck escapes whatever it echoes; should the encoded bytes still not frame, the sender gets
    * the fallback AR rather than nothing.
    */
-  private ackBytes(p: Prepared, error?: Hl7Error): Omit<Answer, 'duplicate'> {
+  private ackBytes(p: Prepared, error?: Hl7Error, warnings: readonly Hl7Warning[] = []): Omit<Answer, 'duplicate'> {
     if (!p.msg) {
       const text = buildAckForUnparseable({ ackControlId: newAckControlId(), now: new Date(), ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility, error });
       return this.framableOrFallback({ bytes: Buffer.from(text, 'latin1'), code: 'AR' });
@@ -286,14 +301,14 @@ export class Hl7InboundService {
     const decision = decideAck(readAckTypes(p.msg), outcomeOf(error), { ackMode: p.profile.ackMode });
     // True enhanced mode: a stored message's commit ACK says only that (CA); its error is the application ACK's.
     const trueCommit = p.profile.ackMode === 'enhanced' && decision.code === 'CA';
-    const ack = this.framableOrFallback(this.encodedAck(p, decision.code, trueCommit ? undefined : error));
+    const ack = this.framableOrFallback(this.encodedAck(p, decision.code, trueCommit ? undefined : error, trueCommit ? [] : warnings));
     if (decision.applicationAck !== 'to-send' || !decision.applicationCode) return ack;
-    return { ...ack, applicationAck: this.framableOrFallback(this.encodedAck(p, decision.applicationCode, error)) };
+    return { ...ack, applicationAck: this.framableOrFallback(this.encodedAck(p, decision.applicationCode, error, warnings)) };
   }
 
-  private encodedAck(p: Prepared, code: AckCode, error?: Hl7Error): { bytes: Buffer; code: string } {
+  private encodedAck(p: Prepared, code: AckCode, error?: Hl7Error, warnings: readonly Hl7Warning[] = []): { bytes: Buffer; code: string } {
     const text = buildAck({
-      inbound: { ...ackInboundOf(p.msg!), charset: p.charset ?? '' }, code, error, ackControlId: newAckControlId(), now: new Date(),
+      inbound: { ...ackInboundOf(p.msg!), charset: p.charset ?? '' }, code, error, warnings, ackControlId: newAckControlId(), now: new Date(),
       ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility,
     });
     return { bytes: encodeAck(text, p.charset), code };
@@ -401,4 +416,10 @@ function isRetryable(e: unknown): boolean {
 
 function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** The domain's "prior patient unknown" becomes a warning at the MRG it came from (ERR 204, severity W). */
+function noteUnknownPrior(outcome: PatientChangeOutcome, at: ErrorLocation | undefined, warnings: MappingWarnings): void {
+  if (outcome !== 'prior-unknown') return;
+  warnings.add({ code: Hl7ErrorCode.UnknownKeyIdentifier, location: at ?? { segment: 'MRG', sequence: 1, field: 1 }, text: 'prior patient unknown; surviving patient created or updated' });
 }

@@ -7,7 +7,7 @@ export const LeniencyRule = {
   MessageTimestamp: 'message-timestamp',
   /** A birth date that is not a date: none is stored. */
   BirthDate: 'birth-date',
-  /** A value longer than its DICOM VR allows: cut to it. */
+  /** A value longer than its DICOM VR allows: kept as sent up to a ceiling (dicom-text-bounds.ts, dicom-values.validator.ts), cut there. */
   ValueTooLong: 'value-too-long',
   /** A modality code that is not a DICOM defined term: a known alias is mapped, else kept. */
   ModalityCode: 'modality-code',

@@ -125,6 +125,7 @@ describe('change identifier (A47, A46, A49)', () => {
           newIdentifier: { id: 'NEW1', issuer: 'HOSP_A', typeCode: 'MR' },
           prior: { id: 'OLD1', issuer: 'HOSP_A', typeCode: 'MR' },
           demographics: expect.objectContaining({ identifier: { id: 'NEW1', issuer: 'HOSP_A', typeCode: 'MR' } }),
+          source: { segment: 'MRG', sequence: 1, field: 1 },
         },
       ],
     });

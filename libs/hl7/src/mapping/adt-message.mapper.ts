@@ -1,8 +1,10 @@
-import { ChangePatientIdCommand, MergePatientsCommand, PatientDemographics, VisitInput } from '@radflow/domain';
+import { ChangePatientIdCommand, ErrorLocation, MergePatientsCommand, PatientDemographics, VisitInput } from '@radflow/domain';
 import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
 import { boundPatientTexts, boundVisitTexts, ignoreTruncation, OnTruncated } from './dicom-text-bounds';
-import { requiredFieldMissing, unsupportedMessage } from './mapping.errors';
+import { MappingWarnings } from './leniency';
+import { locate, requiredFieldMissing, unsupportedMessage } from './mapping.errors';
+import { toMessageTime } from './order-timing.mapper';
 import { PatientMappingOptions, requirePid, toPatientDemographics, toPriorIdentifier, toVisitInput } from './patient.mapper';
 
 /** What an ADT message asks of the worklist (hl7-inbound.md §7). `event` is the trigger, e.g. A08. */
@@ -13,7 +15,10 @@ export type AdtCommand =
   | { kind: 'change-id'; event: string; pairs: ChangePatientIdCommand[] }
   | { kind: 'ignore'; event: string; reason: string };
 
-export type AdtMappingOptions = PatientMappingOptions;
+export interface AdtMappingOptions extends PatientMappingOptions {
+  /** ADT reads no time from MSH-7, but an unreadable one is still told (or refused when strict). */
+  receivedAt?: Date;
+}
 
 interface AdtEventRule {
   kind: AdtCommand['kind'];
@@ -47,18 +52,19 @@ export const ADT_EVENT_TABLE: Readonly<Record<string, AdtEventRule>> = {
 
 /** ADT → the command for the domain. Throws DomainError for what the message itself gets wrong. */
 export function toAdtCommand(msg: Hl7Message, options: AdtMappingOptions = {}): AdtCommand {
+  toMessageTime(msg, options.warnings, options.receivedAt);
   const cmd = readAdtCommand(msg, options);
-  boundAdtTexts(cmd, options.onTruncated ?? ignoreTruncation);
+  boundAdtTexts(cmd, options.onTruncated ?? ignoreTruncation, options.warnings);
   return cmd;
 }
 
 /** Descriptive texts of every patient and visit the command carries, cut to their DICOM maximum. */
-function boundAdtTexts(cmd: AdtCommand, report: OnTruncated): void {
+function boundAdtTexts(cmd: AdtCommand, report: OnTruncated, warnings?: MappingWarnings): void {
   if (cmd.kind === 'upsert-patient' || cmd.kind === 'update-visit') {
-    boundPatientTexts(cmd.patient, report);
-    boundVisitTexts(cmd.visit, report);
-  } else if (cmd.kind === 'merge') for (const pair of cmd.pairs) boundPatientTexts(pair.surviving, report);
-  else if (cmd.kind === 'change-id') for (const pair of cmd.pairs) boundPatientTexts(pair.demographics, report);
+    boundPatientTexts(cmd.patient, report, warnings);
+    boundVisitTexts(cmd.visit, report, warnings);
+  } else if (cmd.kind === 'merge') for (const pair of cmd.pairs) boundPatientTexts(pair.surviving, report, warnings);
+  else if (cmd.kind === 'change-id') for (const pair of cmd.pairs) boundPatientTexts(pair.demographics, report, warnings);
 }
 
 function readAdtCommand(msg: Hl7Message, options: AdtMappingOptions): AdtCommand {
@@ -81,7 +87,7 @@ function readAdtCommand(msg: Hl7Message, options: AdtMappingOptions): AdtCommand
       return {
         kind: 'merge',
         event,
-        pairs: pidMrgPairs(msg, options).map(({ surviving, prior }) => ({ surviving, prior })),
+        pairs: pidMrgPairs(msg, options).map(({ surviving, prior, source }) => ({ surviving, prior, source })),
       };
     case 'change-id': {
       if (rule.priorOptional && !msg.all('MRG').some(hasPriorPatientId)) {
@@ -90,7 +96,7 @@ function readAdtCommand(msg: Hl7Message, options: AdtMappingOptions): AdtCommand
       return {
         kind: 'change-id',
         event,
-        pairs: pidMrgPairs(msg, options).map(({ surviving, prior }) => ({ newIdentifier: surviving.identifier, prior, demographics: surviving })),
+        pairs: pidMrgPairs(msg, options).map(({ surviving, prior, source }) => ({ newIdentifier: surviving.identifier, prior, demographics: surviving, source })),
       };
     }
     case 'ignore':
@@ -102,7 +108,7 @@ function readAdtCommand(msg: Hl7Message, options: AdtMappingOptions): AdtCommand
  * ADT_A39 / ADT_A30 carry one or more PID+MRG pairs (hl7-inbound.md §7): each PID is the surviving
  * (or renamed) patient, the MRG after it, before the next PID, names the prior identifier.
  */
-function pidMrgPairs(msg: Hl7Message, options: AdtMappingOptions): { surviving: PatientDemographics; prior: MergePatientsCommand['prior'] }[] {
+function pidMrgPairs(msg: Hl7Message, options: AdtMappingOptions): { surviving: PatientDemographics; prior: MergePatientsCommand['prior']; source: ErrorLocation }[] {
   const pairs: { pid: Hl7Segment; mrg?: Hl7Segment }[] = [];
   for (const seg of msg.segments) {
     if (seg.name === 'PID') pairs.push({ pid: seg });
@@ -111,7 +117,7 @@ function pidMrgPairs(msg: Hl7Message, options: AdtMappingOptions): { surviving: 
   if (pairs.length === 0) throw requiredFieldMissing('PID segment', { segment: 'PID' });
   return pairs.map(({ pid, mrg }, i) => {
     if (!mrg) throw requiredFieldMissing('MRG segment', { segment: 'MRG', sequence: i + 1 });
-    return { surviving: toPatientDemographics(msg, pid, options), prior: toPriorIdentifier(msg, mrg, options) };
+    return { surviving: toPatientDemographics(msg, pid, options), prior: toPriorIdentifier(msg, mrg, options), source: locate(msg, mrg, 1) };
   });
 }
 

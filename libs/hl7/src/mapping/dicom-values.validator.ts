@@ -1,4 +1,8 @@
 import { ErrorLocation } from '@radflow/domain';
+import { Hl7ErrorCode } from '../ack/hl7-error';
+import { LeniencyRule } from '../inbound/sender-profile';
+import { truncateChars } from './dicom-text-bounds';
+import { MappingWarnings } from './leniency';
 import { invalidValue, valueTooLong } from './mapping.errors';
 
 /**
@@ -48,10 +52,28 @@ export const KEY_BOUNDS = {
   codingScheme: 16,
 } as const;
 
-/** SH (Accession Number, Requested Procedure ID, SPS ID): at most 16 characters (hl7-orders-to-mwl.md §7). */
-export function checkShortString(value: string, what: string, location: ErrorLocation): string {
+/**
+ * How far past SH's 16 characters a key is kept as sent when the sender's value-too-long rule is
+ * lenient (hl7-orders-to-mwl.md §2.2: a 19-character SPS ID from a real RIS). 64 keeps the key an
+ * LO-sized value: encodable in any charset and far under PostgreSQL's btree key limit (~2.7 kB)
+ * for the unique indexes on accession, RP ID and SPS ID. Past it the key is cut, with a warning.
+ */
+export const SHORT_KEY_CEILING = KEY_BOUNDS.longKey;
+
+/**
+ * SH (Accession Number, Requested Procedure ID, SPS ID): at most 16 characters (hl7-orders-to-mwl.md §7).
+ * Strict: VALUE_TOO_LONG past 16. Lenient: kept as sent up to SHORT_KEY_CEILING, cut there, and a warning.
+ * A backslash or control character is refused either way: it would split or break the DICOM value.
+ */
+export function checkShortString(value: string, what: string, location: ErrorLocation, warnings = MappingWarnings.strict()): string {
   if (!NO_DELIMITER_OR_CONTROL.test(value)) throw invalidValue(what, location);
-  return checkMaxChars(value, KEY_BOUNDS.shortKey, what, location);
+  if (countChars(value, KEY_BOUNDS.shortKey + 1) <= KEY_BOUNDS.shortKey) return value;
+  if (countChars(value, SHORT_KEY_CEILING + 1) <= SHORT_KEY_CEILING) {
+    warnings.tolerate(LeniencyRule.ValueTooLong, valueTooLong(what, location), `${what} longer than SH (16) allows; kept as sent`);
+    return value;
+  }
+  warnings.tolerate(LeniencyRule.ValueTooLong, valueTooLong(what, location), `${what} longer than ${SHORT_KEY_CEILING} characters; cut to ${SHORT_KEY_CEILING}`);
+  return truncateChars(value, SHORT_KEY_CEILING);
 }
 
 /** UI (Study Instance UID): at most 64 characters and the PS3.5 §9.1 grammar. */
@@ -90,9 +112,21 @@ function countChars(value: string, stop: number): number {
   return chars;
 }
 
-/** CS values are upper case; a sender writing `ct` means CT. */
-export function checkModality(value: string, location: ErrorLocation): string {
+/**
+ * CS values are upper case; a sender writing `ct` means CT. A code that is no defined term is
+ * mapped through the sender's aliases (NMR → MR) with a warning; an unknown one is kept as sent
+ * (upper case) with a warning when the modality rule is lenient, refused when strict. A value that
+ * cannot be a CS at all (past 16 characters, a backslash, a control character) is refused either way.
+ */
+export function checkModality(value: string, location: ErrorLocation, warnings = MappingWarnings.strict(), aliases: Readonly<Record<string, string>> = {}): string {
   const code = value.trim().toUpperCase();
-  if (!MODALITY_DEFINED_TERMS.has(code)) throw invalidValue('modality', location);
+  if (MODALITY_DEFINED_TERMS.has(code)) return code;
+  const alias = aliases[code];
+  if (alias !== undefined && MODALITY_DEFINED_TERMS.has(alias.toUpperCase())) {
+    warnings.add({ code: Hl7ErrorCode.TableValueNotFound, location, text: 'modality not a DICOM defined term; mapped by the sender profile alias' });
+    return alias.toUpperCase();
+  }
+  if (code.length === 0 || code.length > KEY_BOUNDS.codeString || !NO_DELIMITER_OR_CONTROL.test(code)) throw invalidValue('modality', location);
+  warnings.tolerate(LeniencyRule.ModalityCode, invalidValue('modality', location), 'modality not a DICOM defined term; kept as sent', Hl7ErrorCode.TableValueNotFound);
   return code;
 }

@@ -21,5 +21,7 @@ export {
 export { parseHl7Timestamp, toTimestamp } from './hl7-timestamp.mapper';
 export type { Hl7Timestamp } from './hl7-timestamp.mapper';
 export { MODALITY_DEFINED_TERMS, KEY_BOUNDS, checkShortString, checkUid, checkAeTitle, checkModality, checkMaxChars } from './dicom-values.validator';
-export { DESCRIPTIVE_TEXT_BOUNDS, truncateChars } from './dicom-text-bounds';
+export { DESCRIPTIVE_TEXT_BOUNDS, TEXT_CEILING, truncateChars } from './dicom-text-bounds';
+export { SHORT_KEY_CEILING } from './dicom-values.validator';
+export { MappingWarnings } from './leniency';
 export type { TruncatedText, OnTruncated, TextBound } from './dicom-text-bounds';

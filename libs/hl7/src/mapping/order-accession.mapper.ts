@@ -4,6 +4,7 @@ import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
 import { checkShortString } from './dicom-values.validator';
 import { toEntityIdentifier } from './hl7-types.mapper';
+import { MappingWarnings } from './leniency';
 import { locate } from './mapping.errors';
 import { OrcSegmentGroup } from './order-segments';
 
@@ -37,7 +38,7 @@ export const STYLE_ACCESSION_SOURCE: Readonly<Record<'ORM' | 'OMI', AccessionSou
  * else OBR-3; `placer` is ORC-2, else OBR-2 (as the group header reads them). A source the message
  * style has no segment for (IPC-1 in ORM) is skipped.
  */
-export function readAccession(msg: Hl7Message, group: OrcSegmentGroup, row: { obr?: Hl7Segment; ipc?: Hl7Segment }, sources: readonly AccessionSource[]): AccessionRead {
+export function readAccession(msg: Hl7Message, group: OrcSegmentGroup, row: { obr?: Hl7Segment; ipc?: Hl7Segment }, sources: readonly AccessionSource[], warnings?: MappingWarnings): AccessionRead {
   const segments: Record<SourceField['segment'], Hl7Segment | undefined> = { ORC: group.orc, OBR: row.obr, IPC: row.ipc };
   let firstLocation: ErrorLocation | undefined;
   for (const where of sources.flatMap((source) => SOURCE_FIELDS[source])) {
@@ -47,7 +48,7 @@ export function readAccession(msg: Hl7Message, group: OrcSegmentGroup, row: { ob
     firstLocation ??= location;
     const ei = where.type === 'ST' ? stAsEntity(seg.text(where.field)) : toEntityIdentifier(seg, where.field);
     if (!ei) continue;
-    const read: AccessionRead = { accessionNumber: checkShortString(ei.id, `accession number (${where.segment}-${where.field})`, location), accessionLocation: location };
+    const read: AccessionRead = { accessionNumber: checkShortString(ei.id, `accession number (${where.segment}-${where.field})`, location, warnings), accessionLocation: location };
     if (ei.issuer) read.accessionIssuer = ei.issuer;
     return read;
   }

@@ -3,6 +3,8 @@ import { Hl7Message } from '../parser/hl7-message';
 import { firstOf, toCodedEntry, toEntityIdentifier, toPhoneNumber } from './hl7-types.mapper';
 import { checkAeTitleCount } from './dicom-values.validator';
 import { boundOrderTexts, ignoreTruncation } from './dicom-text-bounds';
+import { LeniencyRule } from '../inbound/sender-profile';
+import { MappingWarnings } from './leniency';
 import { invalidValue, locate, requiredFieldMissing, unsupportedMessage } from './mapping.errors';
 import { notesText, omiProcedureRow, ormProcedureRow, ProcedureMappingOptions, ProcedureRow } from './order-procedure.mapper';
 import { OrcSegmentGroup, splitOrcGroups } from './order-segments';
@@ -10,7 +12,10 @@ import { toMessageTime, toStepTiming } from './order-timing.mapper';
 import { PatientMappingOptions, requirePid, toPatientDemographics, toVisitInput } from './patient.mapper';
 import { xcnToPersonName } from './xpn.mapper';
 
-export interface OrderMappingOptions extends PatientMappingOptions, ProcedureMappingOptions {}
+export interface OrderMappingOptions extends PatientMappingOptions, ProcedureMappingOptions {
+  /** When the message came in: the schedule time of last resort when MSH-7 is unreadable. */
+  receivedAt?: Date;
+}
 
 /**
  * ORM^O01 (v2.3.1/2.4 + ZDS) or OMI^O23 (v2.5.1 + TQ1/IPC) → PlaceOrdersCommand
@@ -24,6 +29,7 @@ export interface OrderMappingOptions extends PatientMappingOptions, ProcedureMap
  * whose protocol codes accumulate.
  */
 export function toPlaceOrdersCommand(msg: Hl7Message, options: OrderMappingOptions = {}): PlaceOrdersCommand {
+  const warnings = options.warnings ?? MappingWarnings.strict();
   const style = orderStyle(msg);
   const pid = requirePid(msg);
   const orcGroups = splitOrcGroups(msg);
@@ -32,7 +38,7 @@ export function toPlaceOrdersCommand(msg: Hl7Message, options: OrderMappingOptio
   const commands = new Map<string, OrderGroupCommand>();
   const rows = new RowIndex();
   for (const group of orcGroups) {
-    const header = toGroupHeader(msg, group);
+    const header = toGroupHeader(msg, group, warnings);
     const sequence = msg.sequenceOf(group.orc);
     const groupRows =
       style === 'OMI'
@@ -43,7 +49,10 @@ export function toPlaceOrdersCommand(msg: Hl7Message, options: OrderMappingOptio
     if (isNew && groupRows.length === 0) throw requiredFieldMissing(`${detail} segment`, { segment: detail });
     if (groupRows.length === 0) commands.set(`#${sequence}`, { ...header, procedures: [] });
     for (const row of groupRows) {
-      if (isNew && row.accessionNumber === undefined) throw requiredFieldMissing('accession number', row.accessionLocation);
+      // Accession Number is Type 2 in the worklist: a lenient sender's order goes in without one.
+      if (isNew && row.accessionNumber === undefined) {
+        warnings.tolerate(LeniencyRule.MissingAccession, requiredFieldMissing('accession number', row.accessionLocation), 'accession number missing; order stored without one');
+      }
       // Rows without an accession stay in their own ORC group: the domain finds them by ORC-2.
       const key = [header.control, header.orderStatus ?? '', row.accessionNumber ?? `#${sequence}`].join('\u0000');
       let command = commands.get(key);
@@ -57,7 +66,7 @@ export function toPlaceOrdersCommand(msg: Hl7Message, options: OrderMappingOptio
     }
   }
 
-  const messageTime = toMessageTime(msg);
+  const messageTime = toMessageTime(msg, warnings, options.receivedAt);
   const cmd: PlaceOrdersCommand = {
     patient: toPatientDemographics(msg, pid, options),
     visit: toVisitInput(msg.segment('PV1'), pid, msg.all('AL1')),
@@ -65,7 +74,7 @@ export function toPlaceOrdersCommand(msg: Hl7Message, options: OrderMappingOptio
     sendingApplication: msg.msh.text(3) ?? '',
     ...(messageTime ? { messageTime } : {}),
   };
-  boundOrderTexts(cmd, options.onTruncated ?? ignoreTruncation);
+  boundOrderTexts(cmd, options.onTruncated ?? ignoreTruncation, warnings);
   return cmd;
 }
 
@@ -76,7 +85,7 @@ function orderStyle(msg: Hl7Message): 'ORM' | 'OMI' {
 }
 
 /** ISR-level fields from the ORC and its first OBR (hl7-orders-to-mwl.md §2.2). */
-function toGroupHeader(msg: Hl7Message, group: OrcSegmentGroup): Omit<OrderGroupCommand, 'procedures'> {
+function toGroupHeader(msg: Hl7Message, group: OrcSegmentGroup, warnings: MappingWarnings): Omit<OrderGroupCommand, 'procedures'> {
   const { orc } = group;
   const first = group.obrs[0];
   const obr = first?.obr;
@@ -85,7 +94,7 @@ function toGroupHeader(msg: Hl7Message, group: OrcSegmentGroup): Omit<OrderGroup
   const header: Omit<OrderGroupCommand, 'procedures'> = {
     control,
     orderStatus: orc.text(5),
-    priority: toStepTiming(msg, { tq1: group.tq1, orc, obr }).priority,
+    priority: toStepTiming(msg, { tq1: group.tq1, orc, obr }, warnings).priority,
     // OBR-16 ordering provider; ORC-12 names the same person and fills in when OBR-16 is empty.
     requestingPhysician: firstOf(obr ? xcnToPersonName(obr, 16) : undefined, xcnToPersonName(orc, 12)),
     requestingService: orc.get(17, 2),

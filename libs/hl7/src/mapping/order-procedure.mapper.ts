@@ -3,6 +3,7 @@ import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
 import { checkAeTitle, checkAeTitleCount, checkModality, checkShortString, checkUid } from './dicom-values.validator';
 import { firstOf, toCodedEntries, toCodedEntry, toEntityIdentifier } from './hl7-types.mapper';
+import { MappingWarnings } from './leniency';
 import { locate } from './mapping.errors';
 import type { AccessionSource } from '../inbound/sender-profile';
 import { readAccession, STYLE_ACCESSION_SOURCE } from './order-accession.mapper';
@@ -22,6 +23,10 @@ export interface ProcedureMappingOptions {
   stationAeByLocation?: Record<string, string>;
   /** Where the accession is read, first valued wins; OBR-18 (ORM) or IPC-1 (OMI) when unset. */
   accessionSources?: readonly AccessionSource[];
+  /** The sender's modality codes → DICOM defined terms (sender profile), e.g. NMR → MR. */
+  modalityAliases?: Readonly<Record<string, string>>;
+  /** The message's leniency rules and the warnings they record; every rule strict when unset. */
+  warnings?: MappingWarnings;
 }
 
 /** One OBR (ORM) or one IPC (OMI): one requested procedure with one step, before grouping. */
@@ -42,23 +47,23 @@ export function ormProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, slice: 
   const { obr, zds } = slice;
   const at = (field: number) => locate(msg, obr, field);
   const uidLocation = zds ? locate(msg, zds, 1) : { segment: 'ZDS' };
-  const modality = readModality(obr.get(24), at(24));
+  const modality = readModality(obr.get(24), at(24), options);
   const protocol = toCodedEntry(obr, 4, 0, 4);
-  const timing = toStepTiming(msg, { tq1: group.tq1, orc: group.orc, obr });
+  const timing = toStepTiming(msg, { tq1: group.tq1, orc: group.orc, obr }, options.warnings);
   const step: ProcedureStepInput = {
     ...stepCommon(msg, group, obr, timing),
-    spsId: optionalSh(obr.text(20), 'scheduled procedure step ID (OBR-20)', at(20)),
+    spsId: optionalSh(obr.text(20), 'scheduled procedure step ID (OBR-20)', at(20), options),
     modality,
     stationAeTitles: stationAes(ormStationAes(msg, group.orc, obr, options), modality, pointOfCare(msg), options),
     description: firstOf(obr.get(4, 5), obr.get(4, 2)),
     protocolCodes: protocol ? [protocol] : [],
   };
-  const { accessionLocation, ...accession } = readAccession(msg, group, { obr }, options.accessionSources ?? [STYLE_ACCESSION_SOURCE.ORM]);
+  const { accessionLocation, ...accession } = readAccession(msg, group, { obr }, options.accessionSources ?? [STYLE_ACCESSION_SOURCE.ORM], options.warnings);
   return {
     ...accession,
     procedure: {
       ...procedureCommon(msg, group, slice, timing),
-      requestedProcedureId: optionalSh(obr.text(19), 'requested procedure ID (OBR-19)', at(19)),
+      requestedProcedureId: optionalSh(obr.text(19), 'requested procedure ID (OBR-19)', at(19), options),
       studyInstanceUid: optionalUid(zds?.text(1), uidLocation),
       description: firstOf(obr.get(44, 2), obr.get(4, 5), obr.get(4, 2)),
       steps: [step],
@@ -77,12 +82,12 @@ export function omiProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, ipc: Hl
   const slice = group.obrs[0];
   const obr = slice?.obr;
   const at = (field: number) => locate(msg, ipc, field);
-  const modality = readModality(ipc.get(5, 1), at(5));
+  const modality = readModality(ipc.get(5, 1), at(5), options);
   const protocolCodes = toCodedEntries(ipc, 6);
-  const timing = toStepTiming(msg, { tq1: group.tq1, orc: group.orc, obr });
+  const timing = toStepTiming(msg, { tq1: group.tq1, orc: group.orc, obr }, options.warnings);
   const step: ProcedureStepInput = {
     ...stepCommon(msg, group, obr, timing),
-    spsId: optionalSh(ipc.text(4, 1), 'scheduled procedure step ID (IPC-4)', at(4)),
+    spsId: optionalSh(ipc.text(4, 1), 'scheduled procedure step ID (IPC-4)', at(4), options),
     modality,
     stationAeTitles: stationAes(ipcStationAes(msg, ipc), modality, pointOfCare(msg), options),
     stationName: ipc.get(7, 1),
@@ -92,12 +97,12 @@ export function omiProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, ipc: Hl
     protocolCodes,
     source: locate(msg, ipc),
   };
-  const { accessionLocation, ...accession } = readAccession(msg, group, { obr, ipc }, options.accessionSources ?? [STYLE_ACCESSION_SOURCE.OMI]);
+  const { accessionLocation, ...accession } = readAccession(msg, group, { obr, ipc }, options.accessionSources ?? [STYLE_ACCESSION_SOURCE.OMI], options.warnings);
   return {
     ...accession,
     procedure: {
       ...procedureCommon(msg, group, slice, timing),
-      requestedProcedureId: optionalSh(ipc.text(2, 1), 'requested procedure ID (IPC-2)', at(2)),
+      requestedProcedureId: optionalSh(ipc.text(2, 1), 'requested procedure ID (IPC-2)', at(2), options),
       studyInstanceUid: optionalUid(ipc.text(3, 1), at(3)),
       description: firstOf(obr?.get(44, 2), obr?.get(4, 2)),
       steps: [step],
@@ -186,12 +191,12 @@ function pointOfCare(msg: Hl7Message): string | undefined {
   return msg.segment('PV1')?.text(3, 1);
 }
 
-function readModality(value: FieldUpdate<string>, at: ErrorLocation): FieldUpdate<string> {
-  return typeof value === 'string' ? checkModality(value, at) : value;
+function readModality(value: FieldUpdate<string>, at: ErrorLocation, options: ProcedureMappingOptions): FieldUpdate<string> {
+  return typeof value === 'string' ? checkModality(value, at, options.warnings, options.modalityAliases) : value;
 }
 
-function optionalSh(value: string | undefined, what: string, at: ErrorLocation): string | undefined {
-  return value === undefined ? undefined : checkShortString(value, what, at);
+function optionalSh(value: string | undefined, what: string, at: ErrorLocation, options: ProcedureMappingOptions): string | undefined {
+  return value === undefined ? undefined : checkShortString(value, what, at, options.warnings);
 }
 
 function optionalUid(value: string | undefined, at: ErrorLocation): string | undefined {

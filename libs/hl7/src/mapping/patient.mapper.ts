@@ -1,11 +1,14 @@
-import { FieldUpdate, PatientDemographics, PatientIdentifier, VisitInput } from '@radflow/domain';
+import { DomainError, FieldUpdate, PatientDemographics, PatientIdentifier, VisitInput } from '@radflow/domain';
+import { Hl7ErrorCode } from '../ack/hl7-error';
+import { LeniencyRule } from '../inbound/sender-profile';
+import { MappingWarnings } from './leniency';
 import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
-import { toTimestamp } from './hl7-timestamp.mapper';
+import { Hl7Timestamp, toTimestamp } from './hl7-timestamp.mapper';
 import { OnTruncated } from './dicom-text-bounds';
 import { checkMaxChars, KEY_BOUNDS } from './dicom-values.validator';
 import { at, firstOf, toDicomSex, toLocation, toPatientIdentifier, toPatientIdentifiers } from './hl7-types.mapper';
-import { locate, requiredFieldMissing } from './mapping.errors';
+import { invalidValue, locate, requiredFieldMissing } from './mapping.errors';
 import { xcnToPersonName, xpnToPersonName, xpnToPersonNameGroups } from './xpn.mapper';
 
 export interface PatientMappingOptions {
@@ -13,6 +16,8 @@ export interface PatientMappingOptions {
   localIssuer?: string;
   /** Told of each descriptive text cut to its DICOM maximum (dicom-text-bounds.ts), for a warning. */
   onTruncated?: OnTruncated;
+  /** The message's leniency rules and the warnings they record; every rule strict when unset. */
+  warnings?: MappingWarnings;
 }
 
 /** PID → patient, per hl7-orders-to-mwl.md §2.1 and hl7-inbound.md §8.1. */
@@ -23,7 +28,8 @@ export function toPatientDemographics(msg: Hl7Message, pid: Hl7Segment, options:
   // PID-2 (external) and PID-4 (alternate) are deprecated homes of other IDs; never keys.
   const others = [...ids.filter((i) => i !== identifier), ...toPatientIdentifiers(pid, 2), ...toPatientIdentifiers(pid, 4)];
   const names = xpnToPersonNameGroups(pid, 5);
-  const birth = toTimestamp(pid.get(7, 1), locate(msg, pid, 7));
+  const warnings = options.warnings ?? MappingWarnings.strict();
+  const birth = readBirth(msg, pid, warnings);
   return {
     identifier,
     otherIdentifiers: dedupe(others, identifier),
@@ -33,9 +39,32 @@ export function toPatientDemographics(msg: Hl7Message, pid: Hl7Segment, options:
     birthDate: birth ? birth.date : birth,
     // A PID-7 with a full date and no time states that no time is known: clear a stored one.
     birthTime: birth ? (birth.time ?? (birth.date ? null : undefined)) : birth,
-    sex: toDicomSex(pid.get(8)),
+    sex: readSex(msg, pid, warnings),
     motherBirthName: xpnToPersonName(pid, 6),
   };
+}
+
+/** PID-7; one that is not a date is refused (strict) or leaves the stored birth date as it was, with a warning. */
+function readBirth(msg: Hl7Message, pid: Hl7Segment, warnings: MappingWarnings): FieldUpdate<Hl7Timestamp> {
+  try {
+    return toTimestamp(pid.get(7, 1), locate(msg, pid, 7));
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    warnings.tolerate(LeniencyRule.BirthDate, e, 'birth date (PID-7) not a date; none stored');
+    return undefined;
+  }
+}
+
+/** HL7 table 0001 (administrative sex), as of v2.8. */
+const TABLE_0001: ReadonlySet<string> = new Set(['F', 'M', 'O', 'U', 'A', 'N']);
+
+/** PID-8; a code outside table 0001 leaves the sex empty, as before, with a warning (or AE when strict). */
+function readSex(msg: Hl7Message, pid: Hl7Segment, warnings: MappingWarnings): FieldUpdate<string> {
+  const value = pid.get(8);
+  if (typeof value === 'string' && !TABLE_0001.has(value.trim().toUpperCase())) {
+    warnings.tolerate(LeniencyRule.TableValue, invalidValue('administrative sex (table 0001)', locate(msg, pid, 8)), 'administrative sex not in HL7 table 0001; left empty', Hl7ErrorCode.TableValueNotFound);
+  }
+  return toDicomSex(value);
 }
 
 /** The first PID, or REQUIRED_FIELD_MISSING at PID (ERR 100/101: a segment the message must carry). */

@@ -1,11 +1,11 @@
 import { ackInboundOf, buildAck } from '../ack/ack-builder';
 import { Hl7Error } from '../ack/hl7-error';
 import { parseHl7 } from '../parser';
-import { MessageTypeSupport, MshPolicy, SUPPORTED_HL7_VERSIONS, validateMsh } from './msh-validator';
+import { isHl7V2Version, MessageTypeSupport, MshPolicy, validateMsh } from './msh-validator';
 
 const HANDLED = new Set(['ORM^O01', 'OMI^O23', 'ADT^A01', 'ADT^A04', 'ADT^A08']);
 const policy: MshPolicy = {
-  supportedVersions: SUPPORTED_HL7_VERSIONS,
+  supportsVersion: isHl7V2Version,
   processingIds: ['P'],
   handledTypes: (type): MessageTypeSupport => {
     if (HANDLED.has(type)) return 'handled';
@@ -95,17 +95,22 @@ describe('validateMsh', () => {
     ['MSH-11 missing', { 11: '' }, 101, { field: 11 }],
     ['MSH-11 not our processing id', { 11: 'T' }, 202, { field: 11 }],
     ['MSH-12 missing', { 12: '' }, 101, { field: 12 }],
-    ['MSH-12 version 2.2', { 12: '2.2' }, 203, { field: 12 }],
-    ['MSH-12 version 2.1', { 12: '2.1' }, 203, { field: 12 }],
+    ['MSH-12 version 3.0', { 12: '3.0' }, 203, { field: 12 }],
     ['MSH-12 unknown version', { 12: '9.9' }, 203, { field: 12 }],
+    ['MSH-12 not a version', { 12: 'V2' }, 203, { field: 12 }],
   ])('rejects %s with AR', (_, over, errorCode, at) => {
     const err = rejection(msh(over));
     expect([err.ackCode, err.errorCode]).toEqual(['AR', errorCode]);
     expect(err.location).toEqual({ segment: 'MSH', sequence: 1, ...at });
   });
 
+  it.each(['2.1', '2.2', '2.3', '2.3.1', '2.4', '2.5', '2.5.0', '2.5.1', '2.6', '2.7.1', '2.8', '2.3.1^USA', '2.4^^HL70104'])('accepts version %s', (version) => {
+    const info = validateMsh(parseHl7(msh({ 12: version })), policy);
+    expect(info.version).toBe(version.split('^')[0]);
+  });
+
   it('checks the header before the message type', () => {
-    expect(rejection(msh({ 9: 'SIU^S12', 12: '2.2' })).errorCode).toBe(203);
+    expect(rejection(msh({ 9: 'SIU^S12', 12: '3.0' })).errorCode).toBe(203);
     expect(rejection(msh({ 10: '', 11: 'T' })).errorCode).toBe(101);
   });
 });
@@ -132,7 +137,7 @@ describe('ERR segments for MSH failures', () => {
     [{ 9: 'ADT^A17' }, 'ERR||MSH^1^9^1^2|201^Unsupported event code^HL70357|E||||MSH-9.2 event A17 not supported for ADT'],
     [{ 10: '' }, 'ERR||MSH^1^10^1|101^Required field missing^HL70357|E||||MSH-10 message control ID missing'],
     [{ 11: 'D' }, 'ERR||MSH^1^11^1|202^Unsupported processing id^HL70357|E||||MSH-11 processing ID D not accepted here'],
-    [{ 12: '2.9' }, 'ERR||MSH^1^12^1|203^Unsupported version id^HL70357|E||||MSH-12 version 2.9 not supported'],
+    [{ 12: '3.0' }, 'ERR||MSH^1^12^1|203^Unsupported version id^HL70357|E||||MSH-12 version 3.0 not supported'],
   ])('v2.5+ layout for %p', (over, expected) => {
     expect(ack(msh({ 12: '2.5.1', ...over }), 'ERR')).toEqual([expected]);
   });
@@ -144,11 +149,20 @@ describe('ERR segments for MSH failures', () => {
     ]);
   });
 
-  it('v2.2 rejection still answers in the sender\'s version', () => {
-    const lines = ack(msh({ 12: '2.2' }), 'MSA', 'ERR');
+  it('v2.2 rejection answers in the sender\'s version (pre-2.5 layout)', () => {
+    const lines = ack(msh({ 12: '2.2', 11: 'T' }), 'MSA', 'ERR');
     expect(lines).toEqual([
-      'MSA|AR|MSG0001|MSH-12 version 2.2 not supported|||203^Unsupported version id^HL70357',
-      'ERR|MSH^1^12^203&Unsupported version id&HL70357',
+      'MSA|AR|MSG0001|MSH-11 processing ID T not accepted here|||202^Unsupported processing id^HL70357',
+      'ERR|MSH^1^11^202&Unsupported processing id&HL70357',
     ]);
+  });
+
+  it.each([
+    ['2.5.0', 'ERR||MSH^1^11^1|202'],
+    ['2.3.1^USA', 'ERR|MSH^1^11^202'],
+    ['2.4^^HL70104', 'ERR|MSH^1^11^202'],
+  ])('picks the layout of %s from its first component and numbers', (version, start) => {
+    const [line] = ack(msh({ 12: version, 11: 'T' }), 'ERR');
+    expect(line.startsWith(start)).toBe(true);
   });
 });

@@ -2,17 +2,26 @@ import { Hl7Message } from '../parser';
 import { Hl7Error, Hl7ErrorCode, Hl7ErrorLocation } from '../ack/hl7-error';
 
 /**
- * Versions whose MSH (and the segments we read) we parse with the same rules. 2.1/2.2 are out on
- * purpose: their PID-3 is not the repeating CX we map (IHE RAD starts at 2.3.1), so reading them
- * "compatibly" would file patients under wrong ids; they get AR 203 instead.
+ * The HL7 v2 releases real feeds send (hl7-inbound.md, Versions). Every one is read with the same
+ * rules: later versions only add fields and components, and 2.1/2.2's PID-3 (a single CK) reads as
+ * the first repetition of the CX we map. Any other `2.x` spelling is accepted too (isHl7V2Version).
  */
-export const SUPPORTED_HL7_VERSIONS: readonly string[] = ['2.3', '2.3.1', '2.4', '2.5', '2.5.1', '2.6', '2.7', '2.7.1', '2.8'];
+export const SUPPORTED_HL7_VERSIONS: readonly string[] = ['2.1', '2.2', '2.3', '2.3.1', '2.4', '2.5', '2.5.1', '2.6', '2.7', '2.7.1', '2.8', '2.8.1', '2.8.2'];
+
+/**
+ * MSH-12.1 names a 2.x release: `2.4`, `2.5.0`, `2.3.1` (the `^USA` or `^^HL70104` of a VID are
+ * other components and never reach here). Only a version that is not 2.x at all (`3.0`, `V2`) is
+ * refused with 203: a 2.x we do not list is still read as 2.x.
+ */
+export function isHl7V2Version(version: string): boolean {
+  return /^2\.[1-9]\d*(\.\d+)*$/.test(version.trim());
+}
 
 export type MessageTypeSupport = 'handled' | 'unsupported-type' | 'unsupported-event';
 
 export interface MshPolicy {
-  /** MSH-12.1 values we accept, e.g. SUPPORTED_HL7_VERSIONS. */
-  supportedVersions: readonly string[];
+  /** Whether MSH-12.1 is a version we read, e.g. isHl7V2Version. */
+  supportsVersion: (version: string) => boolean;
   /** MSH-11.1 values matching our configured mode, e.g. ['P'] in production. */
   processingIds: readonly string[];
   /** Routing table lookup for `CODE^EVENT` (e.g. `ORM^O01`). */
@@ -83,7 +92,7 @@ export function validateMsh(msg: Hl7Message, policy: MshPolicy): MshInfo {
 
   const version = msh.text(12, 1);
   if (!version) throw reject(Hl7ErrorCode.RequiredFieldMissing, 'MSH-12 version ID missing', { field: 12 });
-  if (!policy.supportedVersions.includes(version)) {
+  if (!policy.supportsVersion(version)) {
     throw reject(Hl7ErrorCode.UnsupportedVersionId, `MSH-12 version ${clip(version)} not supported`, { field: 12 });
   }
 

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import {
-  ACCEPTING_ACK_CODES, MessageChange, MessageLog, MessageLogEntry, MessageLogFilter, MessageOutcome, MessageWarning, messageOutcome,
+  ACCEPTING_ACK_CODES, MessageChange, MessageLog, MessageLogEntry, MessageLogFilter, MessageOutcome, MessageLogWarning, messageOutcome,
   RawMessage, StoredMessage,
 } from '@radflow/domain';
 
@@ -85,7 +85,7 @@ function toEntry(r: any): MessageLogEntry {
 }
 
 /** Tolerates a location stored as an object ({segment, sequence, field}) as well as as text. */
-function toWarning(w: any): MessageWarning {
+function toWarning(w: any): MessageLogWarning {
   const location = typeof w?.location === 'string' ? w.location : w?.location ? locationText(w.location) : '';
   return { code: String(w?.code ?? ''), location, text: String(w?.text ?? '') };
 }

@@ -37,10 +37,10 @@ export class PgMessageStore implements InboundMessageStore {
   async insert(r: InboundMessageRecord): Promise<void> {
     this.write(
       `INSERT INTO hl7_messages (id, peer, sending_application, sending_facility, control_id, message_type, version, charset,
-                                 raw, payload_sha256, ack_code, ack, error_code, error_text)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+                                 raw, payload_sha256, ack_code, ack, error_code, error_text, warnings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)`,
       [r.id, r.peer, r.sendingApplication, r.sendingFacility, r.controlId, r.messageType, r.version, r.charset,
-        r.raw, r.payloadSha256, r.ack.ackCode, r.ack.ack, r.ack.errorCode, r.ack.errorText],
+        r.raw, r.payloadSha256, r.ack.ackCode, r.ack.ack, r.ack.errorCode, r.ack.errorText, JSON.stringify(r.warnings ?? [])],
       (e) => (isUniqueViolation(e, 'hl7_messages_sender_control_id_payload') ? new MessageAlreadyStored() : e),
     );
   }

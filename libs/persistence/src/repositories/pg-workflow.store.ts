@@ -93,13 +93,14 @@ export class PgWorkflowStore implements WorkflowStore {
             [key.sendingApplication, key.placerOrderNumber],
           )
         : [];
-    return rows[0] ? { ref: rows[0].id, patientRef: rows[0].patient_ref, accessionNumber: rows[0].accession_number } : null;
+    // An order without accession stores NULL (Type 2); the domain sees it as ''.
+    return rows[0] ? { ref: rows[0].id, patientRef: rows[0].patient_ref, accessionNumber: rows[0].accession_number ?? '' } : null;
   }
 
   async createOrder(patientRef: string, sendingApplication: string, g: OrderGroupCommand, visit: VisitInput): Promise<OrderRecord | null> {
     const q = insertSql('imaging_orders', { patient_ref: patientRef, sending_application: sendingApplication, ...orderColumns(g), ...visitColumns(visit) }, 'id', 'ON CONFLICT (accession_number) DO NOTHING');
     const rows = await this.sql<{ id: string }>(q.text, q.params);
-    return rows[0] ? { ref: rows[0].id, patientRef, accessionNumber: g.accessionNumber! } : null;
+    return rows[0] ? { ref: rows[0].id, patientRef, accessionNumber: g.accessionNumber ?? '' } : null;
   }
 
   async updateOrder(orderRef: string, patientRef: string, g: OrderGroupCommand, visit: VisitInput): Promise<void> {
