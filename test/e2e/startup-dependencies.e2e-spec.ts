@@ -64,7 +64,8 @@ describe('start-up dependencies and lost connections (e2e)', () => {
     const out = proc.output();
     expect(code).toBe(1);
     const lines = linesOf(out, 'DATABASE_URL');
-    expect(lines[0]).toBe(`DATABASE_URL: cannot reach 127.0.0.1:${port} (ECONNREFUSED); retrying for up to 3 s`);
+    // the time left of the start-up deadline, which every dependency shares
+    expect(lines[0]).toMatch(new RegExp(`^DATABASE_URL: cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\); retrying for up to \\d+(\\.\\d)? s$`));
     expect(lines[lines.length - 1]).toMatch(new RegExp(`^DATABASE_URL: cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\); gave up after [\\d.]+ s`));
     expect(lines).toHaveLength(2); // the same reason is not repeated at every attempt
     expect(out).not.toMatch(STACK_FRAME);
@@ -96,7 +97,7 @@ describe('start-up dependencies and lost connections (e2e)', () => {
     let proxy: Server | undefined;
     try {
       for (let i = 0; i < 300 && linesOf(proc.output(), 'DATABASE_URL').length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(linesOf(proc.output(), 'DATABASE_URL')[0]).toMatch(/cannot reach .* \(ECONNREFUSED\); retrying for up to 60 s$/);
+      expect(linesOf(proc.output(), 'DATABASE_URL')[0]).toMatch(/cannot reach .* \(ECONNREFUSED\); retrying for up to \d+(\.\d)? s$/);
       expect(proc.child.exitCode).toBeNull();
       proxy = await forwardTo(port, { host: real.hostname, port: Number(real.port || 5432) });
       await waitForHealth(proc.httpPort, proc.child, proc.output);
@@ -115,7 +116,8 @@ describe('start-up dependencies and lost connections (e2e)', () => {
     expect(await proc.exited).toBe(1);
     const out = proc.output();
     const lines = linesOf(out, 'REDIS_URL');
-    expect(lines[0]).toBe(`REDIS_URL: cannot reach 127.0.0.1:${port} (ECONNREFUSED); retrying for up to 3 s`);
+    // the time left of the start-up deadline, which every dependency shares
+    expect(lines[0]).toMatch(new RegExp(`^REDIS_URL: cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\); retrying for up to \\d+(\\.\\d)? s$`));
     expect(lines[lines.length - 1]).toMatch(/gave up after [\d.]+ s/);
     expect(linesOf(out, 'DATABASE_URL')).toEqual([]); // the database was there all along
     expect(out).not.toMatch(STACK_FRAME);
