@@ -1,16 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ChangeSource, DomainError, DomainErrorCode, ErrorLocation, MessageAlreadyStored, MessageKey, OrderPolicy, OrderService, PatientChangeOutcome, PatientService, TransactionContext, UnitOfWork } from '@radflow/domain';
+import { DomainError, DomainErrorCode, MessageAlreadyStored, MessageKey, TransactionContext, UnitOfWork } from '@radflow/domain';
 import { Logger, errorFields } from '@radflow/observability';
 import { AckCode, ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, Hl7Warning, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
 import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode, readRawMsh } from '../charset';
-import { MappingWarnings, toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
+import { MappingWarnings } from '../mapping';
 import { checkMessageKey, isHl7V2Version, isStorableMessageKey, readAckTypes, validateMsh, MshInfo } from '../msh';
 import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
-import { LeniencyRule, profileFromOptions, SenderProfile, SenderProfiles, singleProfile } from './sender-profile';
+import { MessageApplier } from './message-applier';
+import { profileFromOptions, SenderProfile, SenderProfiles, singleProfile } from './sender-profile';
 import { routeOf } from './message-routes';
-
-type MissingAccession = NonNullable<OrderPolicy['missingAccession']>;
 
 export interface InboundContext {
   peer: string;
@@ -66,9 +65,7 @@ const RETRIES = 3;
  * store it raw, apply it and store its ACK. Returns the ACK bytes to send, only after commit.
  */
 export class Hl7InboundService {
-  /** One per profile answer to a second NW and to a missing accession; the services hold no state. */
-  private readonly orders: Record<SenderProfile['newOrderWhenExists'], Record<MissingAccession, OrderService>>;
-  private readonly patients = new PatientService();
+  private readonly applier: MessageApplier;
   private readonly profiles: SenderProfiles;
 
   constructor(
@@ -76,11 +73,7 @@ export class Hl7InboundService {
     private readonly options: Hl7InboundOptions,
     private readonly log: Logger,
   ) {
-    const service = (newOrderWhenExists: OrderPolicy['newOrderWhenExists'], missingAccession: MissingAccession) => new OrderService({ ...options.orderPolicy, newOrderWhenExists, missingAccession });
-    this.orders = {
-      reject: { refuse: service('reject', 'refuse'), accept: service('reject', 'accept') },
-      update: { refuse: service('update', 'refuse'), accept: service('update', 'accept') },
-    };
+    this.applier = new MessageApplier(options, log);
     this.profiles = options.profiles ?? singleProfile(profileFromOptions(options));
   }
 
@@ -201,7 +194,7 @@ export class Hl7InboundService {
         return await this.uow.run(async (tx) => {
           warnings = new MappingWarnings(p.profile.leniency, p.info?.version); // a retried transaction starts afresh
           await this.checkReusedControlId(tx, key);
-          await this.apply(tx, p.msg!, p.info!, id, p.profile, warnings);
+          await this.applier.apply(tx, p.msg!, p.info!, id, p.profile, warnings);
           return this.store(tx, p, ctx, id, key, undefined, warnings.list());
         });
       } catch (e) {
@@ -246,45 +239,6 @@ export class Hl7InboundService {
     if (!key || this.options.duplicateIdNewContent !== 'reject') return;
     if (await tx.messages.controlIdSeenWithOtherContent(key)) {
       throw new DomainError(DomainErrorCode.DuplicateMessage, 'control id already used for another message', { segment: 'MSH', sequence: 1, field: 10 });
-    }
-  }
-
-  private async apply(tx: TransactionContext, msg: Hl7Message, info: MshInfo, messageRef: string, profile: SenderProfile, warnings: MappingWarnings): Promise<void> {
-    const source: ChangeSource = { kind: 'hl7', ref: messageRef };
-    const route = routeOf(info.messageCode, info.triggerEvent, this.options.unhandledAdt);
-    const onTruncated = (t: TruncatedText) =>
-      this.log.warn({ event: 'hl7.value-truncated', controlId: info.controlId, messageRef, attribute: t.attribute, vr: t.vr, max: t.max }, 'text cut');
-    const mapOptions = {
-      localIssuer: this.options.localIssuer,
-      stationAeByModality: profile.stationAeByModality,
-      stationAeByLocation: profile.stationAeByLocation,
-      accessionSources: profile.accessionSources,
-      modalityAliases: profile.modalityAliases,
-      onTruncated,
-      warnings,
-      receivedAt: new Date(),
-    };
-    if (route === 'order') {
-      const missingAccession = warnings.isLenient(LeniencyRule.MissingAccession) ? 'accept' : 'refuse';
-      await this.orders[profile.newOrderWhenExists][missingAccession].apply(tx.workflow, toPlaceOrdersCommand(msg, mapOptions), source);
-      return;
-    }
-    if (route !== 'adt') return; // acknowledged, changes nothing
-    const cmd = toAdtCommand(msg, mapOptions);
-    const unknownPrior = warnings.isLenient(LeniencyRule.UnknownPriorPatient) ? 'keep-surviving' : 'refuse';
-    switch (cmd.kind) {
-      case 'upsert-patient':
-      case 'update-visit':
-        await this.patients.upsert(tx.workflow, cmd.patient, cmd.visit, source);
-        return;
-      case 'merge':
-        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.merge(tx.workflow, pair, source, unknownPrior), pair.source, warnings);
-        return;
-      case 'change-id':
-        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.changeIdentifier(tx.workflow, pair, source, unknownPrior), pair.source, warnings);
-        return;
-      default:
-        return;
     }
   }
 
@@ -416,10 +370,4 @@ function isRetryable(e: unknown): boolean {
 
 function msSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** The domain's "prior patient unknown" becomes a warning at the MRG it came from (ERR 204, severity W). */
-function noteUnknownPrior(outcome: PatientChangeOutcome, at: ErrorLocation | undefined, warnings: MappingWarnings): void {
-  if (outcome !== 'prior-unknown') return;
-  warnings.add({ code: Hl7ErrorCode.UnknownKeyIdentifier, location: at ?? { segment: 'MRG', sequence: 1, field: 1 }, text: 'prior patient unknown; surviving patient created or updated' });
 }
