@@ -68,9 +68,8 @@ beforeAll(async () => {
   const uid = (n: number) => `2.25.${process.pid}${Date.now()}${n}`;
 
   const applied = await ingest(omiO23({ ...PHI[0], controlId: 'LOGAPPLIED1', accession: 'LOGACC1', studyInstanceUid: uid(1) }), '10.0.0.1');
-  // The leniency rules (issue 8, item 2) record warnings at ingest; until then the row is given one here.
-  const warned = await ingest(omiO23({ ...PHI[1], controlId: 'LOGWARNED1', accession: 'LOGACC2', studyInstanceUid: uid(2) }), '10.0.0.1');
-  await q(`UPDATE hl7_messages SET warnings = $2 WHERE id = $1`, [warned.id, JSON.stringify([{ code: 'BIRTH_DATE_INVALID', location: 'PID^1^7', text: 'birth date is not a date; stored as sent' }])]);
+  // NMR is not a DICOM modality: it is read as MR, with a warning (leniency rule modality-code)
+  const warned = await ingest(omiO23({ ...PHI[1], controlId: 'LOGWARNED1', accession: 'LOGACC2', modality: 'NMR', studyInstanceUid: uid(2) }), '10.0.0.1');
   const ae = await ingest(omiO23({ ...PHI[2], controlId: 'LOGREFUSED1', accession: 'LOGACC3', orderControl: 'XY', studyInstanceUid: uid(3) }), '10.0.0.1');
   const ar = await ingest(omiO23({ ...PHI[3], controlId: 'LOGREFUSED2', accession: 'LOGACC4', processingId: 'T', sendingApplication: 'PACSX', sendingFacility: 'HOSP_B', studyInstanceUid: uid(4) }), '10.0.0.2');
   expect([applied.code, warned.code, ae.code, ar.code]).toEqual(['AA', 'AA', 'AE', 'AR']);
@@ -109,7 +108,7 @@ describe('messages: filters', () => {
     const { messages } = JSON.parse((await cli(messagesCommand, ['--json'])).out);
     const byId = Object.fromEntries(messages.map((m: { id: string }) => [m.id, m]));
     expect(byId[ids.applied]).toMatchObject({ peer: '10.0.0.1', sendingApplication: 'RIS', sendingFacility: 'HOSP_A', controlId: 'LOGAPPLIED1', messageType: 'OMI^O23', version: '2.5.1', ackCode: 'AA', outcome: 'applied', warnings: [], error: null });
-    expect(byId[ids.warning]).toMatchObject({ outcome: 'warning', warnings: [{ code: 'BIRTH_DATE_INVALID', location: 'PID^1^7', text: 'birth date is not a date; stored as sent' }] });
+    expect(byId[ids.warning]).toMatchObject({ outcome: 'warning', warnings: [{ code: '103', location: 'IPC^1^5', text: expect.stringContaining('modality') }] });
     expect(byId[ids.refusedAe]).toMatchObject({ ackCode: 'AE', outcome: 'refused', error: { code: expect.any(String), text: expect.stringContaining('order control') } });
     expect(byId[ids.refusedAr]).toMatchObject({ ackCode: 'AR', outcome: 'refused', peer: '10.0.0.2', error: { text: expect.stringContaining('MSH-11') } });
   });

@@ -35,7 +35,7 @@ export interface AckModePolicy {
   ackMode?: AckMode;
   /**
    * Follow MSH-15 to the letter (NE never, ER only on error, SU only on success). Off by default:
-   * the issue requires that "an ACK is always sent". MLLP is synchronous per connection (the sender
+   * every message must get an ACK. MLLP is synchronous per connection (the sender
    * waits for a reply before the next message, hl7-inbound.md §1), and a sender that sets NE but
    * still waits would hang until its timeout and then resend. An ACK it did not ask for is harmless:
    * MSA-2 names the message it answers, so a sender that does not wait can drop it. This deviates
