@@ -9,7 +9,7 @@ import { mllpSend, parseAck } from '../support/hl7-peers';
 import { Orthanc, startOrthanc } from '../support/orthanc';
 import { RadflowProcess, startRadflow } from '../support/radflow-process';
 import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
-import { FIRST_DAY, generateWorklist, orderMessage, WorklistItem, writeWorklistFiles } from '../support/worklist-files';
+import { FIRST_DAY, generateWorklist, orderMessage, prng, WorklistItem, writeWorklistFiles } from '../support/worklist-files';
 
 /**
  * Seeded random differential test: one synthetic worklist served by Radflow (import-worklist of
@@ -51,17 +51,6 @@ const MWL = SopClass.ModalityWorklistInformationModelFind;
 const items = generateWorklist(ITEMS, SEED);
 const live = items.filter((i) => i.status === 'SCHEDULED');
 
-/** mulberry32, as the item generator, but its own stream for the queries. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random query: at most one value per kind of key; absent = not sent (universal). */
 interface Query {

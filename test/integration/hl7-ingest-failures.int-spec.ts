@@ -1,11 +1,11 @@
 import { Pool } from 'pg';
 import { Hl7InboundOptions, Hl7InboundService } from '@radflow/hl7';
-import type { Logger } from '@radflow/observability';
 import { PgUnitOfWork } from '@radflow/persistence';
 import { adt, nextControlId, omiO23, ormO01 } from '@radflow/testing';
 import { Fault, installFault } from '../support/fault-trigger';
 import { parseAck, ParsedAck } from '../support/hl7-peers';
 import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
+import { capturingLogger, LogLine as Line } from '../support/capturing-logger';
 
 /**
  * The failure paths of the inbound HL7 service, with the real unit of work on real Postgres:
@@ -25,12 +25,6 @@ const OPTIONS: Hl7InboundOptions = {
 };
 
 const CTX = { peer: '127.0.0.1', connectionId: 'int-1' };
-
-type Line = Record<string, unknown>;
-function capturingLogger(lines: Line[], bindings: object = {}): Logger {
-  const put = (level: string) => (obj: object, msg: string) => void lines.push({ level, ...bindings, ...obj, msg });
-  return { debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error'), child: (b) => capturingLogger(lines, { ...bindings, ...b }) };
-}
 
 let db: ScratchDatabase;
 let sql: Pool;

@@ -1,10 +1,10 @@
 import { Pool } from 'pg';
 import { ALL_LENIENT, DEFAULT_MODALITY_ALIASES, Hl7InboundOptions, Hl7InboundService, LeniencyMode, LeniencyRule, SenderProfile, singleProfile } from '@radflow/hl7';
-import type { Logger } from '@radflow/observability';
 import { PgUnitOfWork } from '@radflow/persistence';
 import { adt, nextControlId, omiO23, ormO01 } from '@radflow/testing';
 import { parseAck } from '../support/hl7-peers';
 import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
+import { capturingLogger, LogLine as Line } from '../support/capturing-logger';
 
 /**
  * The leniency rules of hl7-inbound.md ("be liberal in what you accept"), one synthetic fixture per
@@ -39,12 +39,6 @@ const DEFAULT_PROFILE: SenderProfile = {
 const ALL_STRICT = Object.fromEntries(Object.values(LeniencyRule).map((r) => [r, 'strict'])) as Record<LeniencyRule, LeniencyMode>;
 
 const CTX = { peer: '127.0.0.1', connectionId: 'int-lenient' };
-
-type Line = Record<string, unknown>;
-function capturingLogger(lines: Line[], bindings: object = {}): Logger {
-  const put = (level: string) => (obj: object, msg: string) => void lines.push({ level, ...bindings, ...obj, msg });
-  return { debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error'), child: (b) => capturingLogger(lines, { ...bindings, ...b }) };
-}
 
 let db: ScratchDatabase;
 let sql: Pool;

@@ -1,13 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { NestFactory } from '@nestjs/core';
 import { Pool, PoolClient } from 'pg';
-import type { Logger } from '@radflow/observability';
 import { createDataSource, ensureDatabase, migrate } from '@radflow/persistence';
 import {
   AnyQueue, createQueueBackend, JobProducer, JobSink, OUTBOX_CHANNEL, OutboxBatchJobData, OutboxRelay, PlannedJob, QUEUE_NAMES, QueueBackend,
 } from '@radflow/queue';
 import { WorkerModule } from '../../apps/worker/src';
 import { freePort } from '../support/free-port';
+import { capturingLogger } from '../support/capturing-logger';
 
 /**
  * The outbox relay against real Postgres, on both BullMQ backends. Each case gets its own
@@ -143,11 +143,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 /** A logger that keeps every line, with its bindings, for assertions. */
-function capturingLogger(lines: Array<Record<string, unknown>>, bindings: object = {}): Logger {
-  const put = (level: string) => (obj: object, msg: string) => void lines.push({ level, ...bindings, ...obj, msg });
-  return { debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error'), child: (b) => capturingLogger(lines, { ...bindings, ...b }) };
-}
-
 describe('outbox relay', () => {
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
   afterEach(async () => {

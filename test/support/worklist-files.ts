@@ -41,7 +41,7 @@ export interface WorklistItem {
 }
 
 /** mulberry32: tiny, seedable, the same sequence on every machine. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
