@@ -4,3 +4,6 @@ export * from './orders';
 export * from './procedure-steps';
 export * from './messages';
 export * from './workflow';
+export * from './lifecycle';
+export * from './performed-steps';
+export * from './reports';

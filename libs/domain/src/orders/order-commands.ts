@@ -1,15 +1,16 @@
-import { ErrorLocation, FieldUpdate } from '../common';
+import { FieldUpdate, InputOrigin } from '../common';
 import { PatientDemographics } from '../patients';
 import { DicomPriority } from './priority';
+import { OrderEvent } from './order-event';
 
-/** A coded entry (HL7 CE/CWE → DICOM Code Sequence item). */
+/** A coded entry: value, coding scheme, meaning. */
 export interface CodedEntry {
   value: string;
   scheme?: string;
   meaning?: string;
 }
 
-/** Hierarchic designator of an issuer (HL7 EI components 2..4). */
+/** Who issued a number: a namespace, or a universal id with its type. */
 export interface IssuerRef {
   namespaceId?: string;
   universalId?: string;
@@ -36,8 +37,8 @@ export interface ProcedureStepInput {
   contrastAgent?: FieldUpdate<string>;
   preMedication?: FieldUpdate<string>;
   comments?: FieldUpdate<string>;
-  /** Where the step came from, for error locations (e.g. OBR 2, IPC 3). */
-  source?: ErrorLocation;
+  /** Where the edge read the step (handed back in errors). */
+  origin?: InputOrigin;
 }
 
 export interface RequestedProcedureInput {
@@ -51,15 +52,13 @@ export interface RequestedProcedureInput {
   transportArrangements?: FieldUpdate<string>;
   comments?: FieldUpdate<string>;
   steps: ProcedureStepInput[];
-  source?: ErrorLocation;
+  origin?: InputOrigin;
 }
 
-/** One ORC group of an order message (ORC + OBR/TQ1/IPC/ZDS …). */
+/** One order of an order message: its numbers, its procedures and their steps. */
 export interface OrderGroupCommand {
-  /** ORC-1 order control code, as sent. */
-  control: string;
-  /** ORC-5 order status, as sent. */
-  orderStatus?: string;
+  /** What the group asks for: place the order, change it, call it off, hold it, or report a status. */
+  event: OrderEvent;
   accessionNumber?: string;
   accessionIssuer?: IssuerRef;
   placerOrderNumber?: string;
@@ -79,11 +78,11 @@ export interface OrderGroupCommand {
   confidentialityCode?: FieldUpdate<string>;
   comments?: FieldUpdate<string>;
   procedures: RequestedProcedureInput[];
-  /** The ORC segment, for error locations. */
-  source: ErrorLocation;
+  /** Where the edge read the group (handed back in errors). */
+  origin?: InputOrigin;
 }
 
-/** Visit data carried with orders and ADT (PV1). */
+/** Visit data carried with orders and patient updates. */
 export interface VisitInput {
   admissionId?: FieldUpdate<string>;
   currentPatientLocation?: FieldUpdate<string>;
@@ -92,13 +91,13 @@ export interface VisitInput {
   allergies?: FieldUpdate<string>;
 }
 
-/** An order message: one patient, one or more ORC groups. */
+/** An order message: one patient, one or more orders. */
 export interface PlaceOrdersCommand {
   patient: PatientDemographics;
   visit: VisitInput;
   groups: OrderGroupCommand[];
-  /** MSH-3, used with the placer order number when the accession is missing. */
+  /** The placing system, which with the placer order number names an order that has no accession. */
   sendingApplication: string;
-  /** MSH-7: the schedule time of last resort. */
+  /** When the message was sent: the schedule time of last resort. */
   messageTime?: { date: string; time?: string };
 }

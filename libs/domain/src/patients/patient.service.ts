@@ -1,4 +1,4 @@
-import { DomainError, DomainErrorCode } from '../common';
+import { DomainError, DomainErrorCode, subjectOf } from '../common';
 import { VisitInput } from '../orders';
 import { ChangeSource, WorkflowStore } from '../workflow';
 import { ChangePatientIdCommand, MergePatientsCommand, PatientChangeOutcome, PatientDemographics, UnknownPriorPatientPolicy } from './patient';
@@ -18,7 +18,7 @@ export class PatientService {
    * the surviving patient is created or updated and the outcome says the prior was unknown.
    */
   async merge(store: WorkflowStore, cmd: MergePatientsCommand, source: ChangeSource, unknownPrior: UnknownPriorPatientPolicy = 'refuse'): Promise<PatientChangeOutcome> {
-    const at = cmd.source ?? { segment: 'MRG', sequence: 1, field: 1 };
+    const at = subjectOf('prior-patient', 'identifier', cmd.origin);
     if (cmd.prior.issuer !== cmd.surviving.identifier.issuer) {
       throw new DomainError(DomainErrorCode.InvalidValue, 'merge across assigning authorities is a link, not a merge', at);
     }
@@ -41,11 +41,11 @@ export class PatientService {
     const taken = await store.findPatient(cmd.newIdentifier);
     if (!prior) {
       if (taken) return 'already-applied'; // resent change
-      if (unknownPrior === 'refuse') throw new DomainError(DomainErrorCode.UnknownPatient, 'prior patient identifier not found', cmd.source ?? { segment: 'MRG', sequence: 1, field: 1 });
+      if (unknownPrior === 'refuse') throw new DomainError(DomainErrorCode.UnknownPatient, 'prior patient identifier not found', subjectOf('prior-patient', 'identifier', cmd.origin));
       await this.upsert(store, { ...cmd.demographics, identifier: cmd.newIdentifier }, undefined, source);
       return 'prior-unknown';
     }
-    if (taken) throw new DomainError(DomainErrorCode.DuplicatePatient, 'new identifier already in use', { segment: 'PID', sequence: 1, field: 3 });
+    if (taken) throw new DomainError(DomainErrorCode.DuplicatePatient, 'new identifier already in use', subjectOf('patient', 'identifier'));
     await store.changePatientIdentifier(prior.ref, cmd.newIdentifier);
     await store.upsertPatient({ ...cmd.demographics, identifier: cmd.newIdentifier });
     await store.addOutbox({ topic: 'patient.identifier-changed', aggregateId: prior.ref, payload: { source: source.kind } });

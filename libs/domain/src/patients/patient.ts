@@ -1,4 +1,4 @@
-import { ErrorLocation, FieldUpdate } from '../common';
+import { FieldUpdate, InputOrigin } from '../common';
 
 /** A patient identifier with its assigning authority (HL7 CX: ID ^^^ authority ^ type). */
 export interface PatientIdentifier {
@@ -38,15 +38,15 @@ export interface Patient {
 export interface MergePatientsCommand {
   surviving: PatientDemographics;
   prior: PatientIdentifier;
-  /** Where the prior identifier was given, for errors and outcomes. */
-  source?: ErrorLocation;
+  /** Where the edge read the prior identifier, handed back in errors and outcomes. */
+  origin?: InputOrigin;
 }
 
 export interface ChangePatientIdCommand {
   newIdentifier: PatientIdentifier;
   prior: PatientIdentifier;
   demographics: PatientDemographics;
-  source?: ErrorLocation;
+  origin?: InputOrigin;
 }
 
 /**

@@ -1,9 +1,13 @@
 import { InboundMessageStore } from '../messages';
+import { PerformedStepStore } from '../performed-steps';
+import { ReportStore } from '../reports';
 import { WorkflowStore } from './workflow-store';
 
 export interface TransactionContext {
   workflow: WorkflowStore;
   messages: InboundMessageStore;
+  performedSteps: PerformedStepStore;
+  reports: ReportStore;
 }
 
 /** Port: runs work in one database transaction; commits when it resolves, rolls back when it throws. */

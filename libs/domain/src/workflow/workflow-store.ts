@@ -1,6 +1,7 @@
 import { PatientDemographics, PatientIdentifier, Patient } from '../patients';
 import { OrderGroupCommand, RequestedProcedureInput, ProcedureStepInput, VisitInput } from '../orders';
 import { SpsStatus } from '../procedure-steps';
+import type { StudyState } from '../lifecycle/study-lifecycle';
 
 export interface OrderRecord {
   ref: string;
@@ -21,6 +22,46 @@ export interface StepRecord {
   spsId: string;
   status: SpsStatus;
   held: boolean;
+}
+
+export interface StudyRecord {
+  ref: string;
+  orderRef: string;
+  state: StudyState;
+  steps: StepRecord[];
+}
+
+export interface StepTransitionRecord {
+  procedureRef: string;
+  stepRef: string;
+  from: SpsStatus | null;
+  to: SpsStatus;
+  /** The held flag after the change; undefined keeps it. */
+  held?: boolean;
+  /** The held flag before it, for the history. */
+  wasHeld?: boolean;
+  event: string;
+  source: ChangeSource;
+  note?: string;
+}
+
+export interface StudyTransitionRecord {
+  procedureRef: string;
+  from: StudyState;
+  to: StudyState;
+  event: string;
+  source: ChangeSource;
+  note?: string;
+}
+
+export interface LifecycleFlag {
+  procedureRef: string;
+  stepRef?: string;
+  /** The state it was in, which stays. */
+  state: string;
+  event: string;
+  source: ChangeSource;
+  note: string;
 }
 
 /** Who caused a change, for the transition history and the audit trail. */
@@ -65,10 +106,18 @@ export interface WorkflowStore {
   findSteps(procedureRef: string): Promise<StepRecord[]>;
   createStep(procedureRef: string, patientRef: string, input: ProcedureStepInput & { spsId: string }, status: SpsStatus): Promise<StepRecord>;
   updateStep(stepRef: string, input: ProcedureStepInput): Promise<void>;
-  setStepState(stepRef: string, change: { status?: SpsStatus; held?: boolean }): Promise<void>;
-
-  /** The history row of a status change and the outbox event announcing it, together. */
-  recordTransition(t: { procedureRef: string; stepRef: string; from: string | null; to: string; event: string; source: ChangeSource }, outbox: OutboxEvent): Promise<void>;
+  /**
+   * Moves the step from `from` to `to` (and its held flag) only if it is still in `from`, writing its
+   * history row and its outbox event in the same statement; a step that moved meanwhile fails the
+   * transaction with a retryable conflict. `from: null` records the step's creation.
+   */
+  transitionStep(t: StepTransitionRecord): Promise<void>;
+  /** Locks the study (requested procedure) and returns its state with its steps' states. */
+  findStudy(procedureRef: string): Promise<StudyRecord | null>;
+  /** The study's counterpart of transitionStep, conditional on `from` as well. */
+  transitionStudy(t: StudyTransitionRecord): Promise<void>;
+  /** A history row that changes no state: something to look at (a stale step, an MPPS for a cancelled order). */
+  recordFlag(f: LifecycleFlag): Promise<void>;
   addOutbox(event: OutboxEvent): Promise<void>;
   /** A number unique in the database, for generated ids. */
   nextGeneratedNumber(): Promise<number>;

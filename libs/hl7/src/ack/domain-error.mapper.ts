@@ -1,4 +1,5 @@
-import { DomainError, DomainErrorCode, ErrorLocation } from '@radflow/domain';
+import { DomainError, DomainErrorCode } from '@radflow/domain';
+import { locateSubject } from './error-subject.locator';
 import { Hl7InputError, Hl7InputProblem, Hl7ParseError } from '../parser';
 import { Hl7Error, Hl7ErrorAckCode, Hl7ErrorCode, Hl7ErrorLocation } from './hl7-error';
 
@@ -35,6 +36,10 @@ export const DOMAIN_ERROR_TO_HL7: Readonly<Record<DomainErrorCode, Hl7ErrorRule>
   [DomainErrorCode.ValueTooLong]: { ackCode: 'AE', errorCode: Hl7ErrorCode.DataTypeError, alternatives: [], forVersion: valueTooLongCode },
   [DomainErrorCode.UnknownOrder]: { ackCode: 'AE', errorCode: Hl7ErrorCode.UnknownKeyIdentifier, alternatives: [] },
   [DomainErrorCode.UnknownPatient]: { ackCode: 'AE', errorCode: Hl7ErrorCode.UnknownKeyIdentifier, alternatives: [] },
+  [DomainErrorCode.UnknownStudy]: { ackCode: 'AE', errorCode: Hl7ErrorCode.UnknownKeyIdentifier, alternatives: [] },
+  [DomainErrorCode.UnknownPerformedStep]: { ackCode: 'AE', errorCode: Hl7ErrorCode.UnknownKeyIdentifier, alternatives: [] },
+  [DomainErrorCode.DuplicatePerformedStep]: { ackCode: 'AE', errorCode: Hl7ErrorCode.DuplicateKeyIdentifier, alternatives: [] },
+  [DomainErrorCode.UnchangeableValue]: { ackCode: 'AE', errorCode: Hl7ErrorCode.ApplicationInternalError, alternatives: [] },
   [DomainErrorCode.DuplicateOrder]: { ackCode: 'AE', errorCode: Hl7ErrorCode.DuplicateKeyIdentifier, alternatives: [] },
   [DomainErrorCode.DuplicatePatient]: { ackCode: 'AE', errorCode: Hl7ErrorCode.DuplicateKeyIdentifier, alternatives: [] },
   [DomainErrorCode.DuplicateMessage]: { ackCode: 'AE', errorCode: Hl7ErrorCode.DuplicateKeyIdentifier, alternatives: [] },
@@ -89,13 +94,9 @@ function fromDomainError(error: DomainError, hint?: Hl7ErrorHint): Hl7Error {
     ackCode: rule.ackCode,
     errorCode,
     userMessage: error.message, // DomainError messages are PHI-free by contract (STYLE.md §6)
-    location: error.location ? fromDomainLocation(error.location) : undefined,
+    location: locateSubject(error.subject),
     cause: error,
   });
-}
-
-function fromDomainLocation(loc: ErrorLocation): Hl7ErrorLocation {
-  return { segment: loc.segment, sequence: loc.sequence, field: loc.field, component: loc.component };
 }
 
 /** Caps are lengths (102/104 by version); a NUL is a character no field may hold (102). */

@@ -238,7 +238,7 @@ export class Hl7InboundService {
   private async checkReusedControlId(tx: TransactionContext, key: MessageKey | null): Promise<void> {
     if (!key || this.options.duplicateIdNewContent !== 'reject') return;
     if (await tx.messages.controlIdSeenWithOtherContent(key)) {
-      throw new DomainError(DomainErrorCode.DuplicateMessage, 'control id already used for another message', { segment: 'MSH', sequence: 1, field: 10 });
+      throw new DomainError(DomainErrorCode.DuplicateMessage, 'control id already used for another message', { entity: 'message', attribute: 'controlId' });
     }
   }
 

@@ -1,7 +1,9 @@
-import { ChangeSource, ErrorLocation, OrderPolicy, OrderService, PatientChangeOutcome, PatientService, TransactionContext } from '@radflow/domain';
+import { ChangeSource, OrderPolicy, OrderService, PatientChangeOutcome, PatientService, TransactionContext } from '@radflow/domain';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { Logger } from '@radflow/observability';
 import { Hl7ErrorCode } from '../ack';
 import { MappingWarnings, toAdtCommand, toPlaceOrdersCommand, TruncatedText } from '../mapping';
+import { originOf } from '../mapping/mapping.errors';
 import { MshInfo } from '../msh';
 import { Hl7Message } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
@@ -59,10 +61,10 @@ export class MessageApplier {
         await this.patients.upsert(tx.workflow, cmd.patient, cmd.visit, source);
         return;
       case 'merge':
-        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.merge(tx.workflow, pair, source, unknownPrior), pair.source, warnings);
+        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.merge(tx.workflow, pair, source, unknownPrior), originOf(pair.origin), warnings);
         return;
       case 'change-id':
-        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.changeIdentifier(tx.workflow, pair, source, unknownPrior), pair.source, warnings);
+        for (const pair of cmd.pairs) noteUnknownPrior(await this.patients.changeIdentifier(tx.workflow, pair, source, unknownPrior), originOf(pair.origin), warnings);
         return;
       default:
         return;
@@ -71,7 +73,7 @@ export class MessageApplier {
 }
 
 /** The domain's "prior patient unknown" becomes a warning at the MRG it came from (ERR 204, severity W). */
-function noteUnknownPrior(outcome: PatientChangeOutcome, at: ErrorLocation | undefined, warnings: MappingWarnings): void {
+function noteUnknownPrior(outcome: PatientChangeOutcome, at: Hl7ErrorLocation | undefined, warnings: MappingWarnings): void {
   if (outcome !== 'prior-unknown') return;
   warnings.add({ code: Hl7ErrorCode.UnknownKeyIdentifier, location: at ?? { segment: 'MRG', sequence: 1, field: 1 }, text: 'prior patient unknown; surviving patient created or updated' });
 }

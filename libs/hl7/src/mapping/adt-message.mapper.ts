@@ -1,4 +1,5 @@
-import { ChangePatientIdCommand, ErrorLocation, MergePatientsCommand, PatientDemographics, VisitInput } from '@radflow/domain';
+import { ChangePatientIdCommand, MergePatientsCommand, PatientDemographics, VisitInput } from '@radflow/domain';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
 import { boundPatientTexts, boundVisitTexts, ignoreTruncation, OnTruncated } from './dicom-text-bounds';
@@ -87,7 +88,7 @@ function readAdtCommand(msg: Hl7Message, options: AdtMappingOptions): AdtCommand
       return {
         kind: 'merge',
         event,
-        pairs: pidMrgPairs(msg, options).map(({ surviving, prior, source }) => ({ surviving, prior, source })),
+        pairs: pidMrgPairs(msg, options).map(({ surviving, prior, origin }) => ({ surviving, prior, origin })),
       };
     case 'change-id': {
       if (rule.priorOptional && !msg.all('MRG').some(hasPriorPatientId)) {
@@ -96,7 +97,7 @@ function readAdtCommand(msg: Hl7Message, options: AdtMappingOptions): AdtCommand
       return {
         kind: 'change-id',
         event,
-        pairs: pidMrgPairs(msg, options).map(({ surviving, prior, source }) => ({ newIdentifier: surviving.identifier, prior, demographics: surviving, source })),
+        pairs: pidMrgPairs(msg, options).map(({ surviving, prior, origin }) => ({ newIdentifier: surviving.identifier, prior, demographics: surviving, origin })),
       };
     }
     case 'ignore':
@@ -108,7 +109,7 @@ function readAdtCommand(msg: Hl7Message, options: AdtMappingOptions): AdtCommand
  * ADT_A39 / ADT_A30 carry one or more PID+MRG pairs (hl7-inbound.md §7): each PID is the surviving
  * (or renamed) patient, the MRG after it, before the next PID, names the prior identifier.
  */
-function pidMrgPairs(msg: Hl7Message, options: AdtMappingOptions): { surviving: PatientDemographics; prior: MergePatientsCommand['prior']; source: ErrorLocation }[] {
+function pidMrgPairs(msg: Hl7Message, options: AdtMappingOptions): { surviving: PatientDemographics; prior: MergePatientsCommand['prior']; origin: Hl7ErrorLocation }[] {
   const pairs: { pid: Hl7Segment; mrg?: Hl7Segment }[] = [];
   for (const seg of msg.segments) {
     if (seg.name === 'PID') pairs.push({ pid: seg });
@@ -117,7 +118,7 @@ function pidMrgPairs(msg: Hl7Message, options: AdtMappingOptions): { surviving: 
   if (pairs.length === 0) throw requiredFieldMissing('PID segment', { segment: 'PID' });
   return pairs.map(({ pid, mrg }, i) => {
     if (!mrg) throw requiredFieldMissing('MRG segment', { segment: 'MRG', sequence: i + 1 });
-    return { surviving: toPatientDemographics(msg, pid, options), prior: toPriorIdentifier(msg, mrg, options), source: locate(msg, mrg, 1) };
+    return { surviving: toPatientDemographics(msg, pid, options), prior: toPriorIdentifier(msg, mrg, options), origin: locate(msg, mrg, 1) };
   });
 }
 

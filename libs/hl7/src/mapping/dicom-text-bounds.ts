@@ -1,4 +1,6 @@
-import { CodedEntry, ErrorLocation, FieldUpdate, OrderGroupCommand, PatientDemographics, PlaceOrdersCommand, ProcedureStepInput, RequestedProcedureInput, VisitInput } from '@radflow/domain';
+import { CodedEntry, FieldUpdate, OrderGroupCommand, PatientDemographics, PlaceOrdersCommand, ProcedureStepInput, RequestedProcedureInput, VisitInput } from '@radflow/domain';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
+import { originOf } from './mapping.errors';
 import { Hl7ErrorCode } from '../ack/hl7-error';
 import { LeniencyRule } from '../inbound/sender-profile';
 import type { MappingWarnings } from './leniency';
@@ -67,16 +69,16 @@ export const ignoreTruncation: OnTruncated = () => undefined;
 type Bounds = Readonly<Record<string, TextBound>>;
 
 /** Where a record's texts came from, for the warning; the segment when no finer place is known. */
-type Sink = { report: OnTruncated; warnings?: MappingWarnings; at?: ErrorLocation };
+type Sink = { report: OnTruncated; warnings?: MappingWarnings; at?: Hl7ErrorLocation };
 
 export function boundOrderTexts(cmd: PlaceOrdersCommand, report: OnTruncated, warnings?: MappingWarnings): void {
   boundPatientTexts(cmd.patient, report, warnings);
   boundVisitTexts(cmd.visit, report, warnings);
   for (const group of cmd.groups) {
-    const sink = { report, warnings, at: group.source };
+    const sink = { report, warnings, at: originOf(group.origin) };
     boundRecord(group, DESCRIPTIVE_TEXT_BOUNDS.order, 'order', sink);
     boundCode(group.reasonCode, 'order.reasonCode', sink);
-    for (const procedure of group.procedures) boundProcedure(procedure, { report, warnings, at: procedure.source ?? group.source });
+    for (const procedure of group.procedures) boundProcedure(procedure, { report, warnings, at: originOf(procedure.origin ?? group.origin) });
   }
 }
 
@@ -93,7 +95,7 @@ export function boundVisitTexts(visit: VisitInput, report: OnTruncated, warnings
 function boundProcedure(procedure: RequestedProcedureInput, sink: Sink): void {
   boundRecord(procedure, DESCRIPTIVE_TEXT_BOUNDS.procedure, 'procedure', sink);
   boundCode(procedure.code, 'procedure.code', sink);
-  for (const step of procedure.steps) boundStep(step, { ...sink, at: step.source ?? sink.at });
+  for (const step of procedure.steps) boundStep(step, { ...sink, at: originOf(step.origin) ?? sink.at });
 }
 
 function boundStep(step: ProcedureStepInput, sink: Sink): void {

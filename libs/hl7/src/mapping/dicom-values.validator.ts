@@ -1,4 +1,4 @@
-import { ErrorLocation } from '@radflow/domain';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { Hl7ErrorCode } from '../ack/hl7-error';
 import { LeniencyRule } from '../inbound/sender-profile';
 import { truncateChars } from './dicom-text-bounds';
@@ -65,7 +65,7 @@ export const SHORT_KEY_CEILING = KEY_BOUNDS.longKey;
  * Strict: VALUE_TOO_LONG past 16. Lenient: kept as sent up to SHORT_KEY_CEILING, cut there, and a warning.
  * A backslash or control character is refused either way: it would split or break the DICOM value.
  */
-export function checkShortString(value: string, what: string, location: ErrorLocation, warnings = MappingWarnings.strict()): string {
+export function checkShortString(value: string, what: string, location: Hl7ErrorLocation, warnings = MappingWarnings.strict()): string {
   if (!NO_DELIMITER_OR_CONTROL.test(value)) throw invalidValue(what, location);
   if (countChars(value, KEY_BOUNDS.shortKey + 1) <= KEY_BOUNDS.shortKey) return value;
   if (countChars(value, SHORT_KEY_CEILING + 1) <= SHORT_KEY_CEILING) {
@@ -77,26 +77,26 @@ export function checkShortString(value: string, what: string, location: ErrorLoc
 }
 
 /** UI (Study Instance UID): at most 64 characters and the PS3.5 §9.1 grammar. */
-export function checkUid(value: string, what: string, location: ErrorLocation): string {
+export function checkUid(value: string, what: string, location: Hl7ErrorLocation): string {
   if (value.length > KEY_BOUNDS.uid) throw valueTooLong(what, location);
   if (!UID.test(value)) throw invalidValue(what, location);
   return value;
 }
 
 /** AE (Scheduled Station AE Title): 1 to 16 characters, no backslash or control characters; edge spaces are padding. */
-export function checkAeTitle(value: string, what: string, location: ErrorLocation): string {
+export function checkAeTitle(value: string, what: string, location: Hl7ErrorLocation): string {
   const ae = value.trim();
   if (ae.length === 0 || !NO_DELIMITER_OR_CONTROL.test(ae)) throw invalidValue(what, location);
   return checkMaxChars(ae, KEY_BOUNDS.aeTitle, what, location);
 }
 
 /** The station AE titles of one step are one index key: a bounded number of them. */
-export function checkAeTitleCount(aes: readonly string[], location: ErrorLocation): void {
+export function checkAeTitleCount(aes: readonly string[], location: Hl7ErrorLocation): void {
   if (new Set(aes).size > KEY_BOUNDS.aeTitlesPerStep) throw valueTooLong('station AE titles', location);
 }
 
 /** At most `max` characters (code points, as DICOM counts them), else VALUE_TOO_LONG at `location`. */
-export function checkMaxChars(value: string, max: number, what: string, location: ErrorLocation): string {
+export function checkMaxChars(value: string, max: number, what: string, location: Hl7ErrorLocation): string {
   if (value.length > max && countChars(value, max + 1) > max) throw valueTooLong(what, location);
   return value;
 }
@@ -118,7 +118,7 @@ function countChars(value: string, stop: number): number {
  * (upper case) with a warning when the modality rule is lenient, refused when strict. A value that
  * cannot be a CS at all (past 16 characters, a backslash, a control character) is refused either way.
  */
-export function checkModality(value: string, location: ErrorLocation, warnings = MappingWarnings.strict(), aliases: Readonly<Record<string, string>> = {}): string {
+export function checkModality(value: string, location: Hl7ErrorLocation, warnings = MappingWarnings.strict(), aliases: Readonly<Record<string, string>> = {}): string {
   const code = value.trim().toUpperCase();
   if (MODALITY_DEFINED_TERMS.has(code)) return code;
   const alias = aliases[code];

@@ -1,4 +1,5 @@
-import { ErrorLocation, FieldUpdate } from '@radflow/domain';
+import { FieldUpdate } from '@radflow/domain';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { Hl7Value } from '../parser/hl7-segment';
 import { invalidValue } from './mapping.errors';
 
@@ -19,7 +20,7 @@ export interface Hl7Timestamp {
 const DTM = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\.\d{1,4})?([+-]\d{4})?$/;
 
 /** Parses one DTM value; throws INVALID_VALUE at `location` when it is not a real date/time. */
-export function parseHl7Timestamp(value: string, location: ErrorLocation): Hl7Timestamp {
+export function parseHl7Timestamp(value: string, location: Hl7ErrorLocation): Hl7Timestamp {
   const m = DTM.exec(value.trim());
   if (!m) throw invalidValue('date/time', location);
   const [, year, month, day, hour, minute, second, fraction, offset] = m;
@@ -41,7 +42,7 @@ export function parseHl7Timestamp(value: string, location: ErrorLocation): Hl7Ti
 }
 
 /** parseHl7Timestamp with the `""` / empty semantics of a field read (null = clear, undefined = keep). */
-export function toTimestamp(value: Hl7Value, location: ErrorLocation): FieldUpdate<Hl7Timestamp> {
+export function toTimestamp(value: Hl7Value, location: Hl7ErrorLocation): FieldUpdate<Hl7Timestamp> {
   if (value === null || value === undefined) return value;
   return parseHl7Timestamp(value, location);
 }

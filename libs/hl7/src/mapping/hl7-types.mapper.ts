@@ -1,5 +1,5 @@
 import { CodedEntry, FieldUpdate, IssuerRef, PatientIdentifier } from '@radflow/domain';
-import { ErrorLocation } from '@radflow/domain';
+import { Hl7ErrorLocation as ErrorLocation } from '../ack/hl7-error';
 import { Hl7Segment, Hl7Value } from '../parser/hl7-segment';
 import { checkMaxChars, KEY_BOUNDS } from './dicom-values.validator';
 

@@ -1,6 +1,8 @@
-import { DomainError, DomainErrorCode, ErrorLocation } from '@radflow/domain';
+import { DomainError, DomainErrorCode } from '@radflow/domain';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { Hl7ErrorCode, Hl7Warning } from '../ack/hl7-error';
 import { valueTooLongCode } from '../ack/domain-error.mapper';
+import { locateSubject } from '../ack/error-subject.locator';
 import { LeniencyMode, LeniencyRule } from '../inbound/sender-profile';
 
 /** What a refusal would have been, turned into a warning when the rule is lenient. */
@@ -10,6 +12,10 @@ const WARNING_CODE: Readonly<Record<DomainErrorCode, Hl7ErrorCode>> = {
   [DomainErrorCode.ValueTooLong]: Hl7ErrorCode.ValueTooLong,
   [DomainErrorCode.UnknownOrder]: Hl7ErrorCode.UnknownKeyIdentifier,
   [DomainErrorCode.UnknownPatient]: Hl7ErrorCode.UnknownKeyIdentifier,
+  [DomainErrorCode.UnknownStudy]: Hl7ErrorCode.UnknownKeyIdentifier,
+  [DomainErrorCode.UnknownPerformedStep]: Hl7ErrorCode.UnknownKeyIdentifier,
+  [DomainErrorCode.DuplicatePerformedStep]: Hl7ErrorCode.DuplicateKeyIdentifier,
+  [DomainErrorCode.UnchangeableValue]: Hl7ErrorCode.ApplicationInternalError,
   [DomainErrorCode.DuplicateOrder]: Hl7ErrorCode.DuplicateKeyIdentifier,
   [DomainErrorCode.DuplicatePatient]: Hl7ErrorCode.DuplicateKeyIdentifier,
   [DomainErrorCode.DuplicateMessage]: Hl7ErrorCode.DuplicateKeyIdentifier,
@@ -45,11 +51,11 @@ export class MappingWarnings {
   /** Throws `refusal` when `rule` is strict; records a warning in its place when lenient. */
   tolerate(rule: LeniencyRule, refusal: DomainError, text: string, code?: Hl7ErrorCode): void {
     if (!this.isLenient(rule)) throw refusal;
-    this.add({ code: code ?? this.codeOf(refusal.code), location: refusal.location, text });
+    this.add({ code: code ?? this.codeOf(refusal.code), location: locateSubject(refusal.subject), text });
   }
 
   /** A warning whatever the mode: what was done is worth telling, but never refused. */
-  add(warning: { code: Hl7ErrorCode; location?: ErrorLocation; text: string }): void {
+  add(warning: { code: Hl7ErrorCode; location?: Hl7ErrorLocation; text: string }): void {
     const code = warning.code === Hl7ErrorCode.ValueTooLong ? valueTooLongCode(this.version) : warning.code;
     const location = warning.location ? { ...warning.location } : undefined;
     // Timing and priority are read once per row: one warning per place, not one per read.

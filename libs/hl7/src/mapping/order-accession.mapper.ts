@@ -1,4 +1,5 @@
-import { ErrorLocation, IssuerRef } from '@radflow/domain';
+import { IssuerRef } from '@radflow/domain';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import type { AccessionSource } from '../inbound/sender-profile';
 import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
@@ -12,7 +13,7 @@ export interface AccessionRead {
   accessionNumber?: string;
   accessionIssuer?: IssuerRef;
   /** Where it was read, or where the first source would have it when none is valued. */
-  accessionLocation: ErrorLocation;
+  accessionLocation: Hl7ErrorLocation;
 }
 
 /** Where a source lives: OBR-18 is ST (the number alone); the others are EI and may name an issuer. */
@@ -40,7 +41,7 @@ export const STYLE_ACCESSION_SOURCE: Readonly<Record<'ORM' | 'OMI', AccessionSou
  */
 export function readAccession(msg: Hl7Message, group: OrcSegmentGroup, row: { obr?: Hl7Segment; ipc?: Hl7Segment }, sources: readonly AccessionSource[], warnings?: MappingWarnings): AccessionRead {
   const segments: Record<SourceField['segment'], Hl7Segment | undefined> = { ORC: group.orc, OBR: row.obr, IPC: row.ipc };
-  let firstLocation: ErrorLocation | undefined;
+  let firstLocation: Hl7ErrorLocation | undefined;
   for (const where of sources.flatMap((source) => SOURCE_FIELDS[source])) {
     const seg = segments[where.segment];
     if (!seg) continue;

@@ -1,12 +1,13 @@
-import { CodedEntry, OrderGroupCommand, PlaceOrdersCommand, ProcedureStepInput, RequestedProcedureInput } from '@radflow/domain';
+import { CodedEntry, DomainError, DomainErrorCode, OrderEvent, OrderGroupCommand, PlaceOrdersCommand, ProcedureStepInput, RequestedProcedureInput } from '@radflow/domain';
 import { Hl7Message } from '../parser/hl7-message';
 import { firstOf, toCodedEntry, toEntityIdentifier, toPhoneNumber } from './hl7-types.mapper';
 import { checkAeTitleCount } from './dicom-values.validator';
 import { boundOrderTexts, ignoreTruncation } from './dicom-text-bounds';
 import { LeniencyRule } from '../inbound/sender-profile';
 import { MappingWarnings } from './leniency';
-import { invalidValue, locate, requiredFieldMissing, unsupportedMessage } from './mapping.errors';
+import { invalidValue, locate, originOf, requiredFieldMissing, unsupportedMessage } from './mapping.errors';
 import { notesText, omiProcedureRow, ormProcedureRow, ProcedureMappingOptions, ProcedureRow } from './order-procedure.mapper';
+import { findOrderControlRule, isKnownOrderControl } from './order-control.table';
 import { OrcSegmentGroup, splitOrcGroups } from './order-segments';
 import { toMessageTime, toStepTiming } from './order-timing.mapper';
 import { PatientMappingOptions, requirePid, toPatientDemographics, toVisitInput } from './patient.mapper';
@@ -39,12 +40,13 @@ export function toPlaceOrdersCommand(msg: Hl7Message, options: OrderMappingOptio
   const rows = new RowIndex();
   for (const group of orcGroups) {
     const header = toGroupHeader(msg, group, warnings);
+    if (!header) continue; // a reply or number assignment: acknowledged, changes nothing
     const sequence = msg.sequenceOf(group.orc);
     const groupRows =
       style === 'OMI'
         ? group.ipcs.map((ipc) => omiProcedureRow(msg, group, ipc, options))
         : group.obrs.map((slice) => ormProcedureRow(msg, group, slice, options));
-    const isNew = header.control.toUpperCase() === 'NW';
+    const isNew = header.event === OrderEvent.Place;
     const detail = style === 'OMI' ? 'IPC' : 'OBR';
     if (isNew && groupRows.length === 0) throw requiredFieldMissing(`${detail} segment`, { segment: detail });
     if (groupRows.length === 0) commands.set(`#${sequence}`, { ...header, procedures: [] });
@@ -54,7 +56,7 @@ export function toPlaceOrdersCommand(msg: Hl7Message, options: OrderMappingOptio
         warnings.tolerate(LeniencyRule.MissingAccession, requiredFieldMissing('accession number', row.accessionLocation), 'accession number missing; order stored without one');
       }
       // Rows without an accession stay in their own ORC group: the domain finds them by ORC-2.
-      const key = [header.control, header.orderStatus ?? '', row.accessionNumber ?? `#${sequence}`].join('\u0000');
+      const key = [header.event, row.accessionNumber ?? `#${sequence}`].join('\u0000');
       let command = commands.get(key);
       if (!command) {
         command = { ...header, procedures: [] };
@@ -85,15 +87,20 @@ function orderStyle(msg: Hl7Message): 'ORM' | 'OMI' {
 }
 
 /** ISR-level fields from the ORC and its first OBR (hl7-orders-to-mwl.md §2.2). */
-function toGroupHeader(msg: Hl7Message, group: OrcSegmentGroup, warnings: MappingWarnings): Omit<OrderGroupCommand, 'procedures'> {
+function toGroupHeader(msg: Hl7Message, group: OrcSegmentGroup, warnings: MappingWarnings): Omit<OrderGroupCommand, 'procedures'> | null {
   const { orc } = group;
   const first = group.obrs[0];
   const obr = first?.obr;
   const control = orc.text(1);
   if (control === undefined) throw requiredFieldMissing('order control (ORC-1)', locate(msg, orc, 1));
+  const rule = findOrderControlRule(control, orc.text(5));
+  if (!rule) {
+    const field = isKnownOrderControl(control) ? 5 : 1;
+    throw new DomainError(DomainErrorCode.InvalidValue, `order control ${control}/${orc.text(5) ?? ''} not supported`, { origin: locate(msg, orc, field) });
+  }
+  if (rule.event === 'none') return null;
   const header: Omit<OrderGroupCommand, 'procedures'> = {
-    control,
-    orderStatus: orc.text(5),
+    event: rule.event,
     priority: toStepTiming(msg, { tq1: group.tq1, orc, obr }, warnings).priority,
     // OBR-16 ordering provider; ORC-12 names the same person and fills in when OBR-16 is empty.
     requestingPhysician: firstOf(obr ? xcnToPersonName(obr, 16) : undefined, xcnToPersonName(orc, 12)),
@@ -107,7 +114,7 @@ function toGroupHeader(msg: Hl7Message, group: OrcSegmentGroup, warnings: Mappin
     patientState: obr ? firstOf(obr.get(12, 2), obr.get(12, 1)) : undefined,
     confidentialityCode: orc.get(28, 1),
     comments: first ? notesText(first.notes) : undefined,
-    source: locate(msg, orc),
+    origin: locate(msg, orc),
   };
   // ORC-2/ORC-3 are the placer/filler numbers; OBR-2/OBR-3 repeat them and fill in when ORC's are empty.
   const placer = toEntityIdentifier(orc, 2) ?? (obr ? toEntityIdentifier(obr, 2) : undefined);
@@ -183,7 +190,7 @@ class StepEntry {
     }
     if (from.stationAeTitles && from.stationAeTitles.length > 0) {
       this.step.stationAeTitles = [...new Set([...(this.step.stationAeTitles ?? []), ...from.stationAeTitles])];
-      if (from.source) checkAeTitleCount(this.step.stationAeTitles, from.source);
+      if (from.origin) checkAeTitleCount(this.step.stationAeTitles, originOf(from.origin)!);
     }
   }
 }

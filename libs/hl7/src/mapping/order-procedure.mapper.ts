@@ -1,4 +1,5 @@
-import { ErrorLocation, FieldUpdate, IssuerRef, ProcedureStepInput, RequestedProcedureInput } from '@radflow/domain';
+import { FieldUpdate, IssuerRef, ProcedureStepInput, RequestedProcedureInput } from '@radflow/domain';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
 import { checkAeTitle, checkAeTitleCount, checkModality, checkShortString, checkUid } from './dicom-values.validator';
@@ -35,8 +36,8 @@ export interface ProcedureRow {
   accessionIssuer?: IssuerRef;
   procedure: RequestedProcedureInput;
   /** Where the accession is (OBR-18 / IPC-1) and where the Study Instance UID is (ZDS-1 / IPC-3). */
-  accessionLocation: ErrorLocation;
-  uidLocation: ErrorLocation;
+  accessionLocation: Hl7ErrorLocation;
+  uidLocation: Hl7ErrorLocation;
 }
 
 /**
@@ -95,7 +96,7 @@ export function omiProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, ipc: Hl
     // OBR-4.2 fills in when IPC-6 has no text: the description or the protocol code is type 1C.
     description: firstOf(ipc.get(6, 2), obr?.get(4, 2)),
     protocolCodes,
-    source: locate(msg, ipc),
+    origin: locate(msg, ipc),
   };
   const { accessionLocation, ...accession } = readAccession(msg, group, { obr, ipc }, options.accessionSources ?? [STYLE_ACCESSION_SOURCE.OMI], options.warnings);
   return {
@@ -106,7 +107,7 @@ export function omiProcedureRow(msg: Hl7Message, group: OrcSegmentGroup, ipc: Hl
       studyInstanceUid: optionalUid(ipc.text(3, 1), at(3)),
       description: firstOf(obr?.get(44, 2), obr?.get(4, 2)),
       steps: [step],
-      source: locate(msg, ipc),
+      origin: locate(msg, ipc),
     },
     accessionLocation,
     uidLocation: at(3),
@@ -120,7 +121,7 @@ function procedureCommon(msg: Hl7Message, group: OrcSegmentGroup, slice: ObrSlic
     priority: timing.priority,
     transportArrangements: obr?.get(30),
     comments: slice ? notesText(slice.notes) : undefined,
-    source: obr ? locate(msg, obr) : locate(msg, group.orc),
+    origin: obr ? locate(msg, obr) : locate(msg, group.orc),
   };
   // OBR-44 is the requested procedure code; many RIS send only OBR-4.1-3 (universal service ID) for it.
   const code = obr ? (toCodedEntry(obr, 44) ?? toCodedEntry(obr, 4)) : undefined;
@@ -134,7 +135,7 @@ function stepCommon(msg: Hl7Message, group: OrcSegmentGroup, obr: Hl7Segment | u
     endDate: timing.end ? timing.end.date : timing.end,
     endTime: timing.end ? timing.end.time : timing.end,
     performingPhysician: obr ? cnnToPersonName(obr, 34) : undefined,
-    source: obr ? locate(msg, obr) : locate(msg, group.orc),
+    origin: obr ? locate(msg, obr) : locate(msg, group.orc),
   };
   if (timing.start?.date) {
     step.startDate = timing.start.date;
@@ -191,14 +192,14 @@ function pointOfCare(msg: Hl7Message): string | undefined {
   return msg.segment('PV1')?.text(3, 1);
 }
 
-function readModality(value: FieldUpdate<string>, at: ErrorLocation, options: ProcedureMappingOptions): FieldUpdate<string> {
+function readModality(value: FieldUpdate<string>, at: Hl7ErrorLocation, options: ProcedureMappingOptions): FieldUpdate<string> {
   return typeof value === 'string' ? checkModality(value, at, options.warnings, options.modalityAliases) : value;
 }
 
-function optionalSh(value: string | undefined, what: string, at: ErrorLocation, options: ProcedureMappingOptions): string | undefined {
+function optionalSh(value: string | undefined, what: string, at: Hl7ErrorLocation, options: ProcedureMappingOptions): string | undefined {
   return value === undefined ? undefined : checkShortString(value, what, at, options.warnings);
 }
 
-function optionalUid(value: string | undefined, at: ErrorLocation): string | undefined {
+function optionalUid(value: string | undefined, at: Hl7ErrorLocation): string | undefined {
   return value === undefined ? undefined : checkUid(value, 'study instance UID', at);
 }

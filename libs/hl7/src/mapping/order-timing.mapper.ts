@@ -1,4 +1,5 @@
-import { DicomPriority, DomainError, ErrorLocation, FieldUpdate, toDicomPriority } from '@radflow/domain';
+import { DicomPriority, DomainError, FieldUpdate, toDicomPriority } from '@radflow/domain';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { Hl7ErrorCode } from '../ack/hl7-error';
 import { LeniencyRule } from '../inbound/sender-profile';
 import { MappingWarnings } from './leniency';
@@ -75,7 +76,7 @@ function toPriority(c: Candidate, warnings: MappingWarnings): FieldUpdate<DicomP
 export function toMessageTime(msg: Hl7Message, warnings = MappingWarnings.strict(), receivedAt?: Date): { date: string; time?: string } | undefined {
   const raw = msg.msh.text(7, 1);
   if (raw === undefined) return undefined;
-  const at: ErrorLocation = { segment: 'MSH', sequence: 1, field: 7 };
+  const at: Hl7ErrorLocation = { segment: 'MSH', sequence: 1, field: 7 };
   let ts: Hl7Timestamp;
   try {
     ts = parseHl7Timestamp(isoToDtm(raw) ?? raw, at);
@@ -106,5 +107,5 @@ function localDateTime(at: Date): { date: string; time: string } {
 
 interface Candidate {
   value: Hl7Value;
-  at: ErrorLocation;
+  at: Hl7ErrorLocation;
 }

@@ -5,6 +5,7 @@ import { AddMessageWarnings1763900000003 } from './1763900000003-AddMessageWarni
 import { AddTransitionSourceIndex1763900000004 } from './1763900000004-AddTransitionSourceIndex';
 import { AllowOrdersWithoutAccession1763900000005 } from './1763900000005-AllowOrdersWithoutAccession';
 import { AddApplicationAcks1763900000006 } from './1763900000006-AddApplicationAcks';
+import { AddStudyLifecycle1763900000007 } from './1763900000007-AddStudyLifecycle';
 
 /** Every migration, in order. A merged migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AddTransitionSourceIndex1763900000004,
   AllowOrdersWithoutAccession1763900000005,
   AddApplicationAcks1763900000006,
+  AddStudyLifecycle1763900000007,
 ];

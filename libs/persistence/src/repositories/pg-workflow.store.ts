@@ -1,5 +1,5 @@
 import {
-  ChangeSource, DomainError, DomainErrorCode, OrderGroupCommand, OrderRecord, OutboxEvent, Patient, PatientDemographics, PatientIdentifier,
+  DomainError, DomainErrorCode, LifecycleFlag, OrderGroupCommand, StepTransitionRecord, StudyRecord, StudyTransitionRecord, subjectOf, OrderRecord, OutboxEvent, Patient, PatientDemographics, PatientIdentifier,
   ProcedureRecord, ProcedureStepInput, RequestedProcedureInput, SpsStatus, StepRecord, VisitInput, WorkflowStore,
 } from '@radflow/domain';
 import { insertSql, isUniqueViolation, json, Sql, SqlSession, SqlWrite, updateSql } from './sql';
@@ -120,8 +120,7 @@ export class PgWorkflowStore implements WorkflowStore {
     const q = insertSql('requested_procedures', { id, order_ref: orderRef, requested_procedure_id: p.requestedProcedureId, study_instance_uid: p.studyInstanceUid, ...procedureColumns(p) });
     this.write(q.text, q.params, (e) => {
       if (!isUniqueViolation(e, 'requested_procedures_study_uid')) return e;
-      const where = p.source?.segment === 'IPC' ? { ...p.source, field: 3 } : { segment: 'ZDS', sequence: 1, field: 1 };
-      return new DomainError(DomainErrorCode.DuplicateOrder, 'study instance UID already used by another procedure', where);
+      return new DomainError(DomainErrorCode.DuplicateOrder, 'study instance UID already used by another procedure', subjectOf('requested-procedure', 'studyInstanceUid', p.origin));
     });
     return { ref: id, orderRef, requestedProcedureId: p.requestedProcedureId, studyInstanceUid: p.studyInstanceUid };
   }
@@ -148,18 +147,62 @@ export class PgWorkflowStore implements WorkflowStore {
     this.write(q.text, q.params);
   }
 
-  async setStepState(stepRef: string, change: { status?: SpsStatus; held?: boolean }): Promise<void> {
-    const q = updateSql('scheduled_procedure_steps', stepRef, { status: change.status, held: change.held });
-    this.write(q.text, q.params);
+  async transitionStep(t: StepTransitionRecord): Promise<void> {
+    const payload = JSON.stringify({ procedureRef: t.procedureRef, from: t.from, to: t.to, held: t.held, event: t.event });
+    if (t.from === null) {
+      this.write(
+        `WITH history AS (
+           INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref, scope, note)
+           VALUES ($1, $2, NULL, $3, $4, $5, $6, 'step', $7))
+         INSERT INTO outbox (topic, aggregate_id, payload) VALUES ('procedure-step.changed', $2, $8)`,
+        [t.procedureRef, t.stepRef, t.to, t.event, t.source.kind, t.source.ref, t.note ?? null, payload],
+      );
+      return;
+    }
+    // One statement, sent without waiting: the guard raises 40001 when the step left \`from\` meanwhile.
+    this.write(
+      `WITH moved AS (
+         UPDATE scheduled_procedure_steps SET status = $3, held = COALESCE($4, held), updated_at = now()
+          WHERE id = $2 AND status = $5 AND held = $6 RETURNING id),
+       history AS (
+         INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref, scope, note)
+         SELECT $1, id, $5, $3, $7, $8, $9, 'step', $10 FROM moved),
+       announced AS (INSERT INTO outbox (topic, aggregate_id, payload) SELECT 'procedure-step.changed', id, $11 FROM moved)
+       SELECT radflow_expect_moved((SELECT count(*) FROM moved), 'procedure step')`,
+      [t.procedureRef, t.stepRef, t.to, t.held ?? null, t.from, t.wasHeld ?? false, t.event, t.source.kind, t.source.ref, t.note ?? null, payload],
+    );
   }
 
-  async recordTransition(t: { procedureRef: string; stepRef: string; from: string | null; to: string; event: string; source: ChangeSource }, e: OutboxEvent): Promise<void> {
+  async findStudy(procedureRef: string): Promise<StudyRecord | null> {
+    const rows = await this.sql(
+      `SELECT r.id, r.order_ref, r.study_status, s.id AS step_ref, s.sps_id, s.status, s.held
+         FROM requested_procedures r LEFT JOIN scheduled_procedure_steps s ON s.procedure_ref = r.id
+        WHERE r.id = $1 ORDER BY s.id FOR UPDATE OF r`,
+      [procedureRef],
+    );
+    if (!rows[0]) return null;
+    const steps = rows.filter((r) => r.step_ref).map((r) => ({ ref: r.step_ref, procedureRef, spsId: r.sps_id, status: r.status, held: r.held }));
+    return { ref: rows[0].id, orderRef: rows[0].order_ref, state: rows[0].study_status, steps };
+  }
+
+  async transitionStudy(t: StudyTransitionRecord): Promise<void> {
     this.write(
-      `WITH history AS (
-         INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref)
-         VALUES ($1, $2, $3, $4, $5, $6, $7))
-       INSERT INTO outbox (topic, aggregate_id, payload) VALUES ($8, $9, $10)`,
-      [t.procedureRef, t.stepRef, t.from, t.to, t.event, t.source.kind, t.source.ref, e.topic, e.aggregateId, JSON.stringify(e.payload)],
+      `WITH moved AS (
+         UPDATE requested_procedures SET study_status = $2, updated_at = now() WHERE id = $1 AND study_status = $3 RETURNING id),
+       history AS (
+         INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref, scope, note)
+         SELECT id, NULL, $3, $2, $4, $5, $6, 'study', $7 FROM moved),
+       announced AS (INSERT INTO outbox (topic, aggregate_id, payload) SELECT 'study.changed', id, $8 FROM moved)
+       SELECT radflow_expect_moved((SELECT count(*) FROM moved), 'study')`,
+      [t.procedureRef, t.to, t.from, t.event, t.source.kind, t.source.ref, t.note ?? null, JSON.stringify({ from: t.from, to: t.to, event: t.event })],
+    );
+  }
+
+  async recordFlag(f: LifecycleFlag): Promise<void> {
+    this.write(
+      `INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref, scope, note)
+       VALUES ($1, $2, $3, $3, $4, $5, $6, 'flag', $7)`,
+      [f.procedureRef, f.stepRef ?? null, f.state, f.event, f.source.kind, f.source.ref, f.note],
     );
   }
 
@@ -188,7 +231,7 @@ function orderColumns(g: OrderGroupCommand): Record<string, unknown> {
     accession_number: g.accessionNumber, accession_issuer: json(g.accessionIssuer),
     placer_order_number: g.placerOrderNumber, placer_issuer: json(g.placerIssuer),
     filler_order_number: g.fillerOrderNumber, filler_issuer: json(g.fillerIssuer),
-    priority: g.priority, order_control: g.control, order_status: g.orderStatus,
+    priority: g.priority,
     requesting_physician: g.requestingPhysician, requesting_service: g.requestingService,
     reason_for_procedure: g.reasonForProcedure, reason_code: json(g.reasonCode), order_entered_by: g.orderEnteredBy,
     callback_phone: g.callbackPhone, institution_name: g.institutionName, medical_alerts: g.medicalAlerts,

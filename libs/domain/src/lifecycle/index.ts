@@ -1,0 +1,3 @@
+export * from './step-lifecycle';
+export * from './study-lifecycle';
+export * from './lifecycle';
