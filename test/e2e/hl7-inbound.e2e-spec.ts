@@ -147,8 +147,10 @@ describe('HL7 inbound over MLLP (e2e)', () => {
     expect(step).toMatchObject({ held: false, status: 'DISCONTINUED' });
     const history = await q('SELECT from_status, to_status, event, source_kind FROM study_transitions WHERE step_ref = $1 ORDER BY id', [step.id]);
     expect(history).toEqual([
-      { from_status: null, to_status: 'SCHEDULED', event: 'order.new', source_kind: 'hl7' },
-      { from_status: 'SCHEDULED', to_status: 'DISCONTINUED', event: 'order.discontinue', source_kind: 'hl7' },
+      { from_status: null, to_status: 'SCHEDULED', event: 'order.placed', source_kind: 'hl7' },
+      { from_status: 'SCHEDULED', to_status: 'SCHEDULED', event: 'order.held', source_kind: 'hl7' },
+      { from_status: 'SCHEDULED', to_status: 'SCHEDULED', event: 'order.released', source_kind: 'hl7' },
+      { from_status: 'SCHEDULED', to_status: 'DISCONTINUED', event: 'order.discontinued', source_kind: 'hl7' },
     ]);
   });
 

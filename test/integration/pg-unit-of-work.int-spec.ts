@@ -100,11 +100,11 @@ describe('PgUnitOfWork: a failed write in the middle of the pipeline', () => {
     const e = await outcome(async (tx) => {
       const orderRef = await newOrder(tx, second);
       await tx.workflow.addOutbox(event(run, 1) as never);
-      await tx.workflow.createProcedure(orderRef, { requestedProcedureId: 'RP1', studyInstanceUid: uid, steps: [], source: { segment: 'IPC', sequence: 2 } });
+      await tx.workflow.createProcedure(orderRef, { requestedProcedureId: 'RP1', studyInstanceUid: uid, steps: [], origin: { segment: 'IPC', sequence: 2 } });
       await tx.workflow.addOutbox(event(run, 3) as never);
     });
     expect(e).toBeInstanceOf(DomainError);
-    expect(e).toMatchObject({ code: DomainErrorCode.DuplicateOrder, location: { segment: 'IPC', sequence: 2, field: 3 } });
+    expect(e).toMatchObject({ code: DomainErrorCode.DuplicateOrder, subject: { entity: 'requested-procedure', attribute: 'studyInstanceUid', origin: { segment: 'IPC', sequence: 2 } } });
     expect(await outboxOf(run)).toEqual([]);
     expect(await q('SELECT 1 FROM imaging_orders WHERE accession_number = $1', [second])).toHaveLength(0);
   });
@@ -167,23 +167,19 @@ async function waitUntil(predicate: () => Promise<boolean>, timeoutMs = 10_000):
 /** A patient and an order for it, in tx; returns the order's ref. */
 async function newOrder(tx: TransactionContext, accession: string): Promise<string> {
   const patientRef = await tx.workflow.upsertPatient({ identifier: { id: `P-${accession}`, issuer: 'HOSP_A' }, name: 'SYNTHETIC^PAT' });
-  const order = await tx.workflow.createOrder(patientRef, 'RIS', { control: 'NW', accessionNumber: accession, procedures: [] } as never, {});
+  const order = await tx.workflow.createOrder(patientRef, 'RIS', { event: 'order.placed', accessionNumber: accession, procedures: [] } as never, {});
   return order!.ref;
 }
 
 describe('PgWorkflowStore: a duplicate Study Instance UID', () => {
-  it('is a DuplicateOrder at IPC-3 for an IPC procedure, at ZDS-1.1 otherwise; nothing of the transaction stays', async () => {
+  it('is a DuplicateOrder naming the study UID of the procedure and where the edge read it; nothing of the transaction stays', async () => {
     const uid = `2.25.${process.pid}${Date.now()}1`;
     await uow.run(async (tx) => tx.workflow.createProcedure(await newOrder(tx, tag()), { requestedProcedureId: 'RP1', studyInstanceUid: uid, steps: [] }));
-    for (const [source, location] of [
-      [{ segment: 'IPC', sequence: 3 }, { segment: 'IPC', sequence: 3, field: 3 }],
-      [{ segment: 'OBR', sequence: 1 }, { segment: 'ZDS', sequence: 1, field: 1 }],
-      [undefined, { segment: 'ZDS', sequence: 1, field: 1 }],
-    ] as const) {
+    for (const origin of [{ segment: 'IPC', sequence: 3 }, { segment: 'OBR', sequence: 1 }, undefined]) {
       const accession = tag();
-      const e = await outcome(async (tx) => tx.workflow.createProcedure(await newOrder(tx, accession), { requestedProcedureId: 'RP1', studyInstanceUid: uid, steps: [], source }));
+      const e = await outcome(async (tx) => tx.workflow.createProcedure(await newOrder(tx, accession), { requestedProcedureId: 'RP1', studyInstanceUid: uid, steps: [], origin }));
       expect(e).toBeInstanceOf(DomainError);
-      expect({ source, error: e }).toMatchObject({ source, error: { code: DomainErrorCode.DuplicateOrder, location } });
+      expect(e).toMatchObject({ code: DomainErrorCode.DuplicateOrder, subject: { entity: 'requested-procedure', attribute: 'studyInstanceUid', origin } });
       expect(await q('SELECT 1 FROM imaging_orders WHERE accession_number = $1', [accession])).toHaveLength(0);
     }
   });

@@ -13,7 +13,7 @@ export interface ProcedureStepChangedPayload {
   procedureRef: string;
   from?: SpsStatus | null;
   to?: SpsStatus;
-  /** e.g. `order.new`, `order.cancel` */
+  /** e.g. `order.placed`, `order.cancelled`, `performed.completed` */
   event: string;
 }
 

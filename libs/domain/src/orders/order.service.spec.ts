@@ -1,7 +1,9 @@
 import { DomainError, DomainErrorCode } from '../common';
 import { SpsStatus } from '../procedure-steps';
-import { OrderRecord, OutboxEvent, ProcedureRecord, StepRecord, WorkflowStore } from '../workflow';
+import { deriveStudyState, StudyState } from '../lifecycle';
+import { LifecycleFlag, OrderRecord, OutboxEvent, ProcedureRecord, StepRecord, StepTransitionRecord, StudyTransitionRecord, WorkflowStore } from '../workflow';
 import { OrderGroupCommand, PlaceOrdersCommand } from './order-commands';
+import { OrderEvent } from './order-event';
 import { OrderService } from './order.service';
 
 /** An in-memory WorkflowStore: enough state to check what the service decides. */
@@ -36,13 +38,28 @@ class MemoryStore implements Partial<WorkflowStore> {
     return r;
   };
   updateStep = async () => undefined;
-  setStepState = async (ref: string, change: { status?: SpsStatus; held?: boolean }) => {
-    Object.assign(this.steps.find((s) => s.ref === ref)!, Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)));
-  };
-  recordTransition = async (t: { from: string | null; to: string; event: string }, e: OutboxEvent) => {
+  studies = new Map<string, StudyState>();
+  studyHistory: { from: string; to: string; event: string }[] = [];
+  flags: LifecycleFlag[] = [];
+  transitionStep = async (t: StepTransitionRecord) => {
+    const step = this.steps.find((s) => s.ref === t.stepRef)!;
+    if (t.from !== null && step.status !== t.from) throw Object.assign(new Error('changed concurrently'), { code: '40001' });
+    step.status = t.to;
+    if (t.held !== undefined) step.held = t.held;
     this.history.push({ from: t.from, to: t.to, event: t.event });
-    this.outbox.push(e);
+    this.outbox.push({ topic: 'procedure-step.changed', aggregateId: t.stepRef, payload: { from: t.from, to: t.to } });
   };
+  findStudy = async (procedureRef: string) => {
+    const procedure = this.procedures.find((p) => p.ref === procedureRef);
+    if (!procedure) return null;
+    const steps = this.steps.filter((s) => s.procedureRef === procedureRef).map((s) => ({ ...s }));
+    return { ref: procedureRef, orderRef: procedure.orderRef, state: this.studies.get(procedureRef) ?? StudyState.Scheduled, steps };
+  };
+  transitionStudy = async (t: StudyTransitionRecord) => {
+    this.studies.set(t.procedureRef, t.to);
+    this.studyHistory.push({ from: t.from, to: t.to, event: t.event });
+  };
+  recordFlag = async (f: LifecycleFlag) => void this.flags.push(f);
   addOutbox = async (e: OutboxEvent) => void this.outbox.push(e);
   nextGeneratedNumber = async () => ++this.n;
 }
@@ -50,13 +67,22 @@ class MemoryStore implements Partial<WorkflowStore> {
 const source = { kind: 'hl7' as const, ref: 'msg-1' };
 const orc = { segment: 'ORC', sequence: 1 };
 
+/** The HL7 edge's order control codes, as the events it maps them to (the table is the edge's own). */
+const EVENT: Record<string, OrderEvent> = {
+  'NW/SC': OrderEvent.Place, 'XO/SC': OrderEvent.Change, 'XO/CM': OrderEvent.ChangeCompleted, 'CA/CA': OrderEvent.Cancel, 'DC/DC': OrderEvent.Discontinue,
+  'HD/HD': OrderEvent.Hold, 'RL/SC': OrderEvent.Release, 'SC/SC': OrderEvent.StatusScheduled, 'SC/IP': OrderEvent.StatusStarted, 'SC/CM': OrderEvent.StatusCompleted,
+  'CA/SC': OrderEvent.Cancel, 'DC/SC': OrderEvent.Discontinue, 'HD/SC': OrderEvent.Hold,
+};
+
 function command(control: string, status: string | undefined, extra: Partial<OrderGroupCommand> = {}): PlaceOrdersCommand {
+  const event = EVENT[`${control}/${status}`];
+  if (!event) throw new Error(`no event for ${control}/${status} in this spec`);
   return {
     patient: { identifier: { id: 'P1', issuer: 'HOSP' } },
     visit: {},
     sendingApplication: 'RIS',
     messageTime: { date: '20261123', time: '101500' },
-    groups: [{ control, orderStatus: status, accessionNumber: 'A1', procedures: [{ requestedProcedureId: 'RP1', steps: [{ spsId: 'S1' }, { spsId: 'S2' }] }], source: orc, ...extra }],
+    groups: [{ event, accessionNumber: 'A1', procedures: [{ requestedProcedureId: 'RP1', steps: [{ spsId: 'S1' }, { spsId: 'S2' }] }], origin: orc, ...extra }],
   };
 }
 
@@ -72,8 +98,8 @@ describe('OrderService', () => {
     expect(await apply(command('NW', 'SC'))).toEqual({ orders: 1, stepsCreated: 2, stepsChanged: 0 });
     expect(store.steps.map((s) => [s.spsId, s.status])).toEqual([['S1', 'SCHEDULED'], ['S2', 'SCHEDULED']]);
     expect(store.history).toEqual([
-      { from: null, to: 'SCHEDULED', event: 'order.new' },
-      { from: null, to: 'SCHEDULED', event: 'order.new' },
+      { from: null, to: 'SCHEDULED', event: 'order.placed' },
+      { from: null, to: 'SCHEDULED', event: 'order.placed' },
     ]);
     expect(store.outbox).toHaveLength(2);
     expect(store.procedures[0].studyInstanceUid).toMatch(/^2\.25\.\d+$/);
@@ -113,32 +139,48 @@ describe('OrderService', () => {
     expect(store.orders).toHaveLength(0);
   });
 
-  it('refuses an unknown order control code or status pair at ORC-1 / ORC-5', async () => {
-    const e1 = await apply(command('ZZ', 'SC')).catch((e) => e);
-    expect(e1).toMatchObject({ code: DomainErrorCode.InvalidValue, location: { segment: 'ORC', field: 1 } });
-    const e2 = await apply(command('SC', 'XX')).catch((e) => e);
-    expect(e2).toMatchObject({ code: DomainErrorCode.InvalidValue, location: { segment: 'ORC', field: 5 } });
-  });
-
   it('cancels every step, records the transition, and treats a resent cancel as done', async () => {
     await apply(command('NW', 'SC'));
     await apply(command('CA', 'CA'));
     expect(store.steps.map((s) => s.status)).toEqual(['CANCELED', 'CANCELED']);
     expect(store.history.slice(2)).toEqual([
-      { from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancel' },
-      { from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancel' },
+      { from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancelled' },
+      { from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancelled' },
     ]);
     expect(await codeOf(apply(command('CA', 'CA')))).toBe('ok');
     expect(store.history).toHaveLength(4);
   });
 
-  it('refuses to cancel a started step (DC is the way) and to move a finished one', async () => {
+  it('discontinues a started step that is cancelled (images may exist) and refuses to move a finished one', async () => {
     await apply(command('NW', 'SC'));
     await apply(command('SC', 'IP'));
-    expect(await codeOf(apply(command('CA', 'CA')))).toBe(DomainErrorCode.InvalidTransition);
-    await apply(command('DC', 'DC'));
+    await apply(command('CA', 'CA'));
     expect(store.steps.map((s) => s.status)).toEqual(['DISCONTINUED', 'DISCONTINUED']);
     expect(await codeOf(apply(command('SC', 'CM')))).toBe(DomainErrorCode.InvalidTransition);
+    expect(store.studies.get(store.procedures[0].ref)).toBe(StudyState.Discontinued);
+  });
+
+  it('refuses to cancel a completed step, changing nothing', async () => {
+    await apply(command('NW', 'SC'));
+    await apply(command('SC', 'CM'));
+    const before = store.history.length;
+    const error = await apply(command('CA', 'CA')).catch((e) => e);
+    expect(error).toMatchObject({ code: DomainErrorCode.InvalidTransition, subject: { entity: 'order', attribute: 'event', origin: orc } });
+    expect(store.history).toHaveLength(before);
+    expect(store.steps.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
+  it('moves the study with its steps: scheduled, in progress, completed', async () => {
+    await apply(command('NW', 'SC'));
+    expect(store.studies.get(store.procedures[0].ref) ?? StudyState.Scheduled).toBe(StudyState.Scheduled);
+    await apply(command('SC', 'IP'));
+    expect(store.studies.get(store.procedures[0].ref)).toBe(StudyState.InProgress);
+    await apply(command('SC', 'CM'));
+    expect(store.studyHistory).toEqual([
+      { from: 'scheduled', to: 'in_progress', event: 'order.status-started' },
+      { from: 'in_progress', to: 'completed', event: 'order.status-completed' },
+    ]);
+    expect(deriveStudyState(store.steps)).toBe(StudyState.Completed);
   });
 
   it('holds and releases without changing the status', async () => {
@@ -171,7 +213,7 @@ describe('OrderService', () => {
     await apply(command(control, status));
     const updates = jest.spyOn(store, 'updateOrder');
     const error = await apply(command('XO', 'SC', { procedures: [{ requestedProcedureId: 'RP2', steps: [{ spsId: 'S9' }] }] })).catch((e) => e);
-    expect(error).toMatchObject({ code: DomainErrorCode.InvalidTransition, location: { segment: 'ORC', field: 1 } });
+    expect(error).toMatchObject({ code: DomainErrorCode.InvalidTransition, subject: { entity: 'order', attribute: 'event', origin: orc } });
     expect(updates).not.toHaveBeenCalled();
     expect(store.procedures).toHaveLength(1);
   });

@@ -34,7 +34,7 @@ const at = { segment: 'MRG', sequence: 2, field: 1 };
 describe('PatientService, a prior patient nobody knows', () => {
   it('refuses a merge by default, at the place the command names', async () => {
     const store = new MemoryPatients();
-    await expect(new PatientService().merge(store as unknown as WorkflowStore, { surviving, prior, source: at }, source)).rejects.toMatchObject({ code: DomainErrorCode.UnknownPatient, location: at });
+    await expect(new PatientService().merge(store as unknown as WorkflowStore, { surviving, prior, origin: at }, source)).rejects.toMatchObject({ code: DomainErrorCode.UnknownPatient, subject: { entity: 'prior-patient', attribute: 'identifier', origin: at } });
     expect(store.patients.size).toBe(0);
   });
 

@@ -10,6 +10,10 @@ const EXPECTED: Record<DomainErrorCode, [ackCode: 'AE' | 'AR', errorCode: number
   VALUE_TOO_LONG: ['AE', 102],
   UNKNOWN_ORDER: ['AE', 204],
   UNKNOWN_PATIENT: ['AE', 204],
+  UNKNOWN_STUDY: ['AE', 204],
+  UNKNOWN_PPS: ['AE', 204],
+  DUPLICATE_PPS: ['AE', 205],
+  UNCHANGEABLE_VALUE: ['AE', 207],
   DUPLICATE_ORDER: ['AE', 205],
   DUPLICATE_PATIENT: ['AE', 205],
   DUPLICATE_MESSAGE: ['AE', 205],
@@ -42,7 +46,7 @@ describe('toHl7Error', () => {
     ['2.8', 104],
     [undefined, 102],
   ])('answers VALUE_TOO_LONG of a v%s message with %d', (version, code) => {
-    const err = new DomainError(DomainErrorCode.ValueTooLong, 'station name too long', { segment: 'IPC', sequence: 1, field: 7 });
+    const err = new DomainError(DomainErrorCode.ValueTooLong, 'station name too long', { origin: { segment: 'IPC', sequence: 1, field: 7 } });
     expect(toHl7Error(err, { version }).errorCode).toBe(code);
     expect(valueTooLongCode(version)).toBe(code);
   });
@@ -63,9 +67,21 @@ describe('toHl7Error', () => {
     });
   });
 
-  it('carries the domain location over as the ERR location', () => {
-    const err = new DomainError(DomainErrorCode.RequiredFieldMissing, 'OBR-18 missing', { segment: 'OBR', sequence: 2, field: 18, component: 1 });
+  it('carries the location this edge put on the command over as the ERR location', () => {
+    const err = new DomainError(DomainErrorCode.RequiredFieldMissing, 'OBR-18 missing', { origin: { segment: 'OBR', sequence: 2, field: 18, component: 1 } });
     expect(toHl7Error(err).location).toEqual({ segment: 'OBR', sequence: 2, field: 18, component: 1 });
+  });
+
+  it.each([
+    [{ entity: 'order' as const, attribute: 'placerOrderNumber', origin: { segment: 'ORC', sequence: 3 } }, { segment: 'ORC', sequence: 3, field: 2 }],
+    [{ entity: 'order' as const, attribute: 'event', origin: { segment: 'ORC', sequence: 1 } }, { segment: 'ORC', sequence: 1, field: 1 }],
+    [{ entity: 'requested-procedure' as const, attribute: 'studyInstanceUid', origin: { segment: 'IPC', sequence: 2 } }, { segment: 'IPC', sequence: 2, field: 3 }],
+    [{ entity: 'requested-procedure' as const, attribute: 'studyInstanceUid', origin: { segment: 'OBR', sequence: 1 } }, { segment: 'ZDS', sequence: 1, field: 1 }],
+    [{ entity: 'prior-patient' as const, attribute: 'identifier' }, { segment: 'MRG', sequence: 1, field: 1 }],
+    [{ entity: 'patient' as const, attribute: 'identifier' }, { segment: 'PID', sequence: 1, field: 3 }],
+    [{ entity: 'order' as const, attribute: 'accessionNumber', origin: { segment: 'OBR', sequence: 2 } }, { segment: 'OBR', sequence: 2 }],
+  ])('points the domain subject %o at %o', (subject, location) => {
+    expect(toHl7Error(new DomainError(DomainErrorCode.InvalidTransition, 'x', subject)).location).toEqual(location);
   });
 
   it.each([

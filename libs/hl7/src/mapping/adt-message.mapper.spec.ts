@@ -1,3 +1,5 @@
+import { locateSubject } from '../ack/error-subject.locator';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { DomainError } from '@radflow/domain';
 import { adt, omiO23 } from '@radflow/testing';
 import { parseHl7 } from '../parser';
@@ -5,11 +7,12 @@ import { toAdtCommand } from './adt-message.mapper';
 
 const command = (text: string, localIssuer?: string) => toAdtCommand(parseHl7(text), { localIssuer });
 
-function thrown(fn: () => unknown): DomainError {
+/** The error a mapper threw, with the ERR location the edge would answer with. */
+function thrown(fn: () => unknown): { code: string; message: string; location?: Hl7ErrorLocation } {
   try {
     fn();
   } catch (e) {
-    if (e instanceof DomainError) return e;
+    if (e instanceof DomainError) return { code: e.code, message: e.message, location: locateSubject(e.subject) };
     throw e;
   }
   throw new Error('expected a DomainError');
@@ -125,7 +128,7 @@ describe('change identifier (A47, A46, A49)', () => {
           newIdentifier: { id: 'NEW1', issuer: 'HOSP_A', typeCode: 'MR' },
           prior: { id: 'OLD1', issuer: 'HOSP_A', typeCode: 'MR' },
           demographics: expect.objectContaining({ identifier: { id: 'NEW1', issuer: 'HOSP_A', typeCode: 'MR' } }),
-          source: { segment: 'MRG', sequence: 1, field: 1 },
+          origin: { segment: 'MRG', sequence: 1, field: 1 },
         },
       ],
     });

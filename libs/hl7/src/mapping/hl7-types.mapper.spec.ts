@@ -51,7 +51,7 @@ describe('TS/DTM → DICOM DA/TM + offset', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(DomainError);
       expect((e as DomainError).code).toBe('INVALID_VALUE');
-      expect((e as DomainError).location).toEqual(AT);
+      expect((e as DomainError).subject?.origin).toEqual(AT);
     }
   });
 

@@ -1,3 +1,5 @@
+import { DomainError } from '@radflow/domain';
+import { locateSubject } from '../ack/error-subject.locator';
 import { adt, omiO23, ormO01 } from '@radflow/testing';
 import { ALL_LENIENT } from '../inbound/sender-profile';
 import { parseHl7 } from '../parser';
@@ -9,11 +11,12 @@ import { isoToDtm } from './order-timing.mapper';
 const lenient = (version = '2.5.1') => new MappingWarnings(ALL_LENIENT, version);
 const RECEIVED = new Date(2026, 10, 23, 8, 5, 9);
 
+/** The error a mapper threw, with the ERR location the edge would answer with. */
 function thrown(fn: () => unknown): unknown {
   try {
     fn();
   } catch (e) {
-    return e;
+    return e instanceof DomainError ? { code: e.code, location: locateSubject(e.subject) } : e;
   }
   throw new Error('expected a throw');
 }

@@ -34,12 +34,12 @@ describe('accession sources (sender profile accessionSources)', () => {
 
   it('a new order with no valued source is refused at the first source named', () => {
     const text = ormO01({ accession: '', fillerOrderNumber: '' });
-    expect(() => toPlaceOrdersCommand(parseHl7(text), { accessionSources: ['filler', 'OBR-18'] })).toThrow(expect.objectContaining({ location: expect.objectContaining({ segment: 'ORC', field: 3 }) }));
+    expect(() => toPlaceOrdersCommand(parseHl7(text), { accessionSources: ['filler', 'OBR-18'] })).toThrow(expect.objectContaining({ subject: { origin: expect.objectContaining({ segment: 'ORC', field: 3 }) } }));
   });
 
   it('a filler number longer than an accession (SH, 16) is refused at its field', () => {
     const text = ormO01({ accession: '', fillerOrderNumber: 'F'.repeat(17) });
-    expect(() => toPlaceOrdersCommand(parseHl7(text), { accessionSources: ['filler'] })).toThrow(expect.objectContaining({ location: expect.objectContaining({ segment: 'ORC', field: 3 }) }));
+    expect(() => toPlaceOrdersCommand(parseHl7(text), { accessionSources: ['filler'] })).toThrow(expect.objectContaining({ subject: { origin: expect.objectContaining({ segment: 'ORC', field: 3 }) } }));
   });
 });
 

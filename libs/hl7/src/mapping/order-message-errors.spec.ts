@@ -1,4 +1,6 @@
-import { DomainError, ErrorLocation } from '@radflow/domain';
+import { DomainError } from '@radflow/domain';
+import { locateSubject } from '../ack/error-subject.locator';
+import { Hl7ErrorLocation as ErrorLocation } from '../ack/hl7-error';
 import { omiO23, ormO01 } from '@radflow/testing';
 import { parseHl7 } from '../parser';
 import { MODALITY_DEFINED_TERMS } from './dicom-values.validator';
@@ -9,7 +11,7 @@ function errorOf(text: string): [string, ErrorLocation | undefined] {
   try {
     toPlaceOrdersCommand(parseHl7(text));
   } catch (e) {
-    if (e instanceof DomainError) return [e.code, e.location];
+    if (e instanceof DomainError) return [e.code, locateSubject(e.subject)];
     throw e;
   }
   throw new Error('expected a DomainError');

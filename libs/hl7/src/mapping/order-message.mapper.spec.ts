@@ -22,8 +22,7 @@ describe('ORM^O01 v2.3.1 → PlaceOrdersCommand', () => {
     expect(cmd.visit).toMatchObject({ referringPhysician: 'REFERRAL^SAM^^DR', allergies: 'Penicillin' });
     expect(cmd.groups).toEqual([
       {
-        control: 'NW',
-        orderStatus: 'SC',
+        event: 'order.placed',
         accessionNumber: 'ACC000001',
         placerOrderNumber: 'PL000001',
         placerIssuer: { namespaceId: 'RIS' },
@@ -41,7 +40,7 @@ describe('ORM^O01 v2.3.1 → PlaceOrdersCommand', () => {
         patientState: 'Infectious',
         confidentialityCode: undefined,
         comments: 'Patient is claustrophobic',
-        source: { segment: 'ORC', sequence: 1 },
+        origin: { segment: 'ORC', sequence: 1 },
         procedures: [
           {
             requestedProcedureId: 'RP000001',
@@ -51,7 +50,7 @@ describe('ORM^O01 v2.3.1 → PlaceOrdersCommand', () => {
             priority: 'ROUTINE',
             transportArrangements: 'WHLC',
             comments: 'Patient is claustrophobic',
-            source: { segment: 'OBR', sequence: 1 },
+            origin: { segment: 'OBR', sequence: 1 },
             steps: [
               {
                 spsId: 'SPS000001',
@@ -64,7 +63,7 @@ describe('ORM^O01 v2.3.1 → PlaceOrdersCommand', () => {
                 description: 'CT head routine',
                 protocolCodes: [{ value: 'P-CTH', meaning: 'CT head routine', scheme: 'LOCAL' }],
                 performingPhysician: 'TECH^ROBIN',
-                source: { segment: 'OBR', sequence: 1 },
+                origin: { segment: 'OBR', sequence: 1 },
               },
             ],
           },
@@ -85,12 +84,12 @@ describe('ORM^O01 v2.3.1 → PlaceOrdersCommand', () => {
     const text = ormO01({ orders: [{ requestedProcedureId: 'RP1', spsId: 'S1' }, { requestedProcedureId: 'RP2', spsId: 'S2', studyInstanceUid: UID2, modality: 'MR' }] });
     const { groups } = toPlaceOrdersCommand(parseHl7(text));
     expect(groups).toHaveLength(1);
-    expect(groups[0].source).toEqual({ segment: 'ORC', sequence: 1 });
-    expect(groups[0].procedures.map((p) => [p.requestedProcedureId, p.studyInstanceUid, p.source])).toEqual([
+    expect(groups[0].origin).toEqual({ segment: 'ORC', sequence: 1 });
+    expect(groups[0].procedures.map((p) => [p.requestedProcedureId, p.studyInstanceUid, p.origin])).toEqual([
       ['RP1', UID1, { segment: 'OBR', sequence: 1 }],
       ['RP2', UID2, { segment: 'OBR', sequence: 2 }],
     ]);
-    expect(groups[0].procedures[1].steps[0]).toMatchObject({ spsId: 'S2', modality: 'MR', source: { segment: 'OBR', sequence: 2 } });
+    expect(groups[0].procedures[1].steps[0]).toMatchObject({ spsId: 'S2', modality: 'MR', origin: { segment: 'OBR', sequence: 2 } });
   });
 
   it('same OBR-19, different OBR-20: one procedure with n steps', () => {
@@ -119,9 +118,9 @@ describe('ORM^O01 v2.3.1 → PlaceOrdersCommand', () => {
   it('keeps ORC groups with different order control apart, even for one accession', () => {
     const text = ormO01({ orders: [{ orderControl: 'CA', orderStatus: 'CA', requestedProcedureId: 'RP1' }, { orderControl: 'XO', requestedProcedureId: 'RP2' }] });
     const { groups } = toPlaceOrdersCommand(parseHl7(text));
-    expect(groups.map((g) => [g.control, g.orderStatus, g.accessionNumber, g.source.sequence])).toEqual([
-      ['CA', 'CA', 'ACC000001', 1],
-      ['XO', 'SC', 'ACC000001', 2],
+    expect(groups.map((g) => [g.event, g.accessionNumber, (g.origin as { sequence: number }).sequence])).toEqual([
+      ['order.cancelled', 'ACC000001', 1],
+      ['order.changed', 'ACC000001', 2],
     ]);
   });
 
@@ -129,7 +128,7 @@ describe('ORM^O01 v2.3.1 → PlaceOrdersCommand', () => {
     const text = ormO01({ orderControl: 'CA', orderStatus: 'CA', accession: '', extraSegments: [] });
     const lines = text.split('\r').filter((l) => !l.startsWith('OBR') && !l.startsWith('ZDS'));
     const { groups } = toPlaceOrdersCommand(parseHl7(lines.join('\r')));
-    expect(groups).toEqual([expect.objectContaining({ control: 'CA', placerOrderNumber: 'PL000001', procedures: [] })]);
+    expect(groups).toEqual([expect.objectContaining({ event: 'order.cancelled', placerOrderNumber: 'PL000001', procedures: [] })]);
     expect(groups[0].accessionNumber).toBeUndefined();
   });
 
@@ -162,11 +161,11 @@ describe('OMI^O23 v2.5.1 → PlaceOrdersCommand', () => {
     });
     const [group] = toPlaceOrdersCommand(parseHl7(text)).groups;
     expect(group).toMatchObject({
-      control: 'NW',
+      event: 'order.placed',
       accessionNumber: 'ACC7',
       accessionIssuer: { namespaceId: 'RIS', universalId: '1.2.3', universalIdType: 'ISO' },
       priority: 'STAT',
-      source: { segment: 'ORC', sequence: 1 },
+      origin: { segment: 'ORC', sequence: 1 },
     });
     expect(group.procedures).toEqual([
       expect.objectContaining({
@@ -175,7 +174,7 @@ describe('OMI^O23 v2.5.1 → PlaceOrdersCommand', () => {
         description: 'CT head',
         code: { value: 'RPCT1', meaning: 'CT head', scheme: 'LOCAL' },
         priority: 'STAT',
-        source: { segment: 'IPC', sequence: 1 },
+        origin: { segment: 'IPC', sequence: 1 },
       }),
     ]);
     expect(group.procedures[0].steps).toEqual([
@@ -190,7 +189,7 @@ describe('OMI^O23 v2.5.1 → PlaceOrdersCommand', () => {
         timezoneOffset: '+0100',
         description: 'CT head routine',
         protocolCodes: [{ value: 'P-CTH', meaning: 'CT head routine', scheme: 'LOCAL' }],
-        source: { segment: 'IPC', sequence: 1 },
+        origin: { segment: 'IPC', sequence: 1 },
       }),
     ]);
   });
@@ -199,7 +198,7 @@ describe('OMI^O23 v2.5.1 → PlaceOrdersCommand', () => {
     const text = omiO23({ ipcs: [{ spsId: 'S1', stationAe: 'CT01~CT02' }, { spsId: 'S2', modality: 'MR', stationAe: 'MR01' }] });
     const { procedures } = toPlaceOrdersCommand(parseHl7(text)).groups[0];
     expect(procedures).toHaveLength(1);
-    expect(procedures[0].steps.map((s) => [s.spsId, s.modality, s.stationAeTitles, s.source])).toEqual([
+    expect(procedures[0].steps.map((s) => [s.spsId, s.modality, s.stationAeTitles, s.origin])).toEqual([
       ['S1', 'CT', ['CT01', 'CT02'], { segment: 'IPC', sequence: 1 }],
       ['S2', 'MR', ['MR01'], { segment: 'IPC', sequence: 2 }],
     ]);
@@ -217,7 +216,7 @@ describe('OMI^O23 v2.5.1 → PlaceOrdersCommand', () => {
   it('n IPC with different IPC-1: one group per accession', () => {
     const text = omiO23({ ipcs: [{ accession: 'ACC1' }, { accession: 'ACC2', requestedProcedureId: 'RP2', studyInstanceUid: UID2 }, { accession: 'ACC1', spsId: 'S9' }] });
     const { groups } = toPlaceOrdersCommand(parseHl7(text));
-    expect(groups.map((g) => [g.accessionNumber, g.source, g.procedures.map((p) => p.steps.length)])).toEqual([
+    expect(groups.map((g) => [g.accessionNumber, g.origin, g.procedures.map((p) => p.steps.length)])).toEqual([
       ['ACC1', { segment: 'ORC', sequence: 1 }, [2]],
       ['ACC2', { segment: 'ORC', sequence: 1 }, [1]],
     ]);
@@ -226,9 +225,9 @@ describe('OMI^O23 v2.5.1 → PlaceOrdersCommand', () => {
   it('several ORC groups map separately; IPC-9 "" clears the AEs, empty IPC-9 uses the modality table', () => {
     const text = omiO23({ orders: [{ stationAe: '""' }, { orderControl: 'XO', stationAe: '', modality: 'US' }] });
     const { groups } = toPlaceOrdersCommand(parseHl7(text), { stationAeByModality: { US: 'US01' } });
-    expect(groups.map((g) => [g.control, g.procedures[0].steps[0].stationAeTitles, g.procedures[0].source])).toEqual([
-      ['NW', [], { segment: 'IPC', sequence: 1 }],
-      ['XO', ['US01'], { segment: 'IPC', sequence: 2 }],
+    expect(groups.map((g) => [g.event, g.procedures[0].steps[0].stationAeTitles, g.procedures[0].origin])).toEqual([
+      ['order.placed', [], { segment: 'IPC', sequence: 1 }],
+      ['order.changed', ['US01'], { segment: 'IPC', sequence: 2 }],
     ]);
   });
 

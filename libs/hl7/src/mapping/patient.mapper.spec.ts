@@ -1,3 +1,5 @@
+import { locateSubject } from '../ack/error-subject.locator';
+import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { DomainError } from '@radflow/domain';
 import { adt } from '@radflow/testing';
 import { parseHl7 } from '../parser';
@@ -5,11 +7,12 @@ import { requirePid, toPatientDemographics, toPriorIdentifier, toVisitInput } fr
 
 const parse = (text: string) => parseHl7(text);
 
-function thrown(fn: () => unknown): DomainError {
+/** The error a mapper threw, with the ERR location the edge would answer with. */
+function thrown(fn: () => unknown): { code: string; message: string; location?: Hl7ErrorLocation } {
   try {
     fn();
   } catch (e) {
-    if (e instanceof DomainError) return e;
+    if (e instanceof DomainError) return { code: e.code, message: e.message, location: locateSubject(e.subject) };
     throw e;
   }
   throw new Error('expected a DomainError');
