@@ -42,7 +42,7 @@ async function insertOutbox(pool: Pool, count: number, commit = true): Promise<{
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO outbox (topic, aggregate_id, payload) VALUES ($1, gen_random_uuid(), $2) RETURNING id::text AS id`,
       step
-        ? ['procedure-step.changed', JSON.stringify({ procedureRef: '00000000-0000-4000-8000-000000000001', to: 'SCHEDULED', event: 'order.new' })]
+        ? ['procedure-step.changed', JSON.stringify({ procedureRef: '00000000-0000-4000-8000-000000000001', to: 'SCHEDULED', event: 'order.placed' })]
         : ['patient.updated', JSON.stringify({ source: 'hl7' })],
     );
     ids.push(rows[0].id);

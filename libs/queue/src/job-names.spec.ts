@@ -75,7 +75,7 @@ describe('planJobs', () => {
     id,
     topic: OutboxTopic.ProcedureStepChanged,
     aggregate_id: `step-${id}`,
-    payload: { procedureRef: 'p-1', from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancel' },
+    payload: { procedureRef: 'p-1', from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancelled' },
     created_at: at,
   });
   const patient = (id: string, topic: OutboxTopic = OutboxTopic.PatientUpdated): OutboxRow => ({
@@ -100,7 +100,7 @@ describe('planJobs', () => {
       topic: 'procedure-step.changed',
       aggregateId: 'step-9',
       occurredAt: '2026-11-23T10:00:00.000Z',
-      payload: { procedureRef: 'p-1', from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancel' },
+      payload: { procedureRef: 'p-1', from: 'SCHEDULED', to: 'CANCELED', event: 'order.cancelled' },
     });
     expect(jobs.map((j) => j.queue)).toEqual(['workflow-events', 'patient-events', 'patient-events']);
   });

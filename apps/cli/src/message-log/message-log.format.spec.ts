@@ -74,7 +74,7 @@ describe('formatMessageDetail', () => {
     decoded: { text: 'MSH|^~\\&|RIS\rPID|||SYN1\r', decodedAs: '8859/1', segments: ['MSH|^~\\&|RIS', 'PID|||SYN1'] },
     ack: { text: '', decodedAs: '8859/1', segments: ['MSH|^~\\&|RADFLOW', 'MSA|AE|MSG000002'] },
     patients: [{ id: 'SYN1', issuer: null, name: null }],
-    changes: [{ at: new Date('2026-12-04T09:58:01Z'), procedureRef: 'p-1', stepRef: 's-1', from: null, to: 'SCHEDULED', event: 'order.new', accessionNumber: 'ACC1', spsId: 'SPS1' }],
+    changes: [{ at: new Date('2026-12-04T09:58:01Z'), procedureRef: 'p-1', stepRef: 's-1', from: null, to: 'SCHEDULED', event: 'order.placed', accessionNumber: 'ACC1', spsId: 'SPS1' }],
   };
 
   it('prints the header, raw bytes, decoded segments, the ACK and the rows changed', () => {
@@ -83,7 +83,7 @@ describe('formatMessageDetail', () => {
     expect(out).toContain('raw bytes   24 bytes as received (escaped: bytes outside printable ASCII as \\xNN):\n  MSH|^~\\&|RIS\\r\n  PID|||SYN1\\r\n');
     expect(out).toContain('decoded     as 8859/1, one segment a line:\n  MSH|^~\\&|RIS\n  PID|||SYN1\n');
     expect(out).toContain('ACK sent:\n  MSH|^~\\&|RADFLOW\n  MSA|AE|MSG000002\n');
-    expect(out).toContain('rows changed (history rows naming this message): 1\n  2026-12-04T09:58:01Z  order.new  - -> SCHEDULED  step s-1 (SPS SPS1), procedure p-1, accession ACC1\n');
+    expect(out).toContain('rows changed (history rows naming this message): 1\n  2026-12-04T09:58:01Z  order.placed  - -> SCHEDULED  step s-1 (SPS SPS1), procedure p-1, accession ACC1\n');
     expect(formatMessageDetail(detail, { hex: true })).toContain('(hex dump):\n  00000000  4d 53 48');
   });
 

@@ -1,18 +1,5 @@
-/** DICOM Requested Procedure Priority (0040,1003) defined terms. */
+/**
+ * How urgent a requested procedure is: the levels of the DICOM Requested Procedure Priority defined
+ * terms, which every edge maps its own codes to.
+ */
 export type DicomPriority = 'STAT' | 'HIGH' | 'ROUTINE' | 'MEDIUM' | 'LOW';
-
-/** HL7 table 0027 → DICOM, as dcm4chee maps it (hl7-orders-to-mwl.md §4); T → MEDIUM kept for interoperability. */
-export const PRIORITY_TABLE: Readonly<Record<string, DicomPriority>> = {
-  S: 'STAT',
-  A: 'HIGH',
-  P: 'HIGH',
-  C: 'HIGH',
-  R: 'ROUTINE',
-  T: 'MEDIUM',
-};
-
-/** undefined when the sender gave none or a code with no DICOM equivalent (PRN …). */
-export function toDicomPriority(hl7: string | undefined): DicomPriority | undefined {
-  return hl7 ? PRIORITY_TABLE[hl7.toUpperCase()] : undefined;
-}
-

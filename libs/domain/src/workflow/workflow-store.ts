@@ -104,6 +104,8 @@ export interface WorkflowStore {
   updateProcedure(procedureRef: string, input: RequestedProcedureInput): Promise<void>;
 
   findSteps(procedureRef: string): Promise<StepRecord[]>;
+  /** Locks and returns the patient's steps scheduled on `date` (DICOM DA) that are not finished. */
+  findOpenStepsOfPatient(patientRef: string, date: string): Promise<StepRecord[]>;
   createStep(procedureRef: string, patientRef: string, input: ProcedureStepInput & { spsId: string }, status: SpsStatus): Promise<StepRecord>;
   updateStep(stepRef: string, input: ProcedureStepInput): Promise<void>;
   /**

@@ -1,4 +1,5 @@
-import { OrderEvent, PRIORITY_TABLE, toDicomPriority } from '@radflow/domain';
+import { OrderEvent } from '@radflow/domain';
+import { PRIORITY_TABLE, toDicomPriority } from './priority.table';
 import { findOrderControlRule, ORDER_CONTROL_TABLE } from './order-control.table';
 
 describe('order control table (ORC-1 × ORC-5 → order event)', () => {

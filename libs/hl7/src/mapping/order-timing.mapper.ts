@@ -1,4 +1,5 @@
-import { DicomPriority, DomainError, FieldUpdate, toDicomPriority } from '@radflow/domain';
+import { DicomPriority, DomainError, FieldUpdate } from '@radflow/domain';
+import { toDicomPriority } from './priority.table';
 import { Hl7ErrorLocation } from '../ack/hl7-error';
 import { Hl7ErrorCode } from '../ack/hl7-error';
 import { LeniencyRule } from '../inbound/sender-profile';

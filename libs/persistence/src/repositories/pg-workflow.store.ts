@@ -135,6 +135,15 @@ export class PgWorkflowStore implements WorkflowStore {
     return rows.map((r) => ({ ref: r.id, procedureRef, spsId: r.sps_id, status: r.status, held: r.held }));
   }
 
+  async findOpenStepsOfPatient(patientRef: string, date: string): Promise<StepRecord[]> {
+    const rows = await this.sql(
+      `SELECT id, procedure_ref, sps_id, status, held FROM scheduled_procedure_steps
+        WHERE patient_ref = $1 AND start_date = $2 AND status NOT IN ${FINAL} ORDER BY id FOR UPDATE`,
+      [patientRef, date],
+    );
+    return rows.map((r) => ({ ref: r.id, procedureRef: r.procedure_ref, spsId: r.sps_id, status: r.status, held: r.held }));
+  }
+
   async createStep(procedureRef: string, patientRef: string, s: ProcedureStepInput & { spsId: string }, status: SpsStatus): Promise<StepRecord> {
     const id = timeOrderedId();
     const q = insertSql('scheduled_procedure_steps', { id, procedure_ref: procedureRef, patient_ref: patientRef, sps_id: s.spsId, status, ...stepColumns(s) });
