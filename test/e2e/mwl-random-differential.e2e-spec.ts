@@ -427,5 +427,5 @@ describe(`Modality Worklist: seeded random queries, Radflow vs wlmscpfs vs Ortha
       const [w, o] = await Promise.all([ask(targets.wlmscpfs, q), ask(targets.orthanc, q)]);
       expect({ wlmscpfs: w, orthanc: o }).toEqual({ wlmscpfs: combined, orthanc: independent });
     });
-  });
+  }, 240_000); // 127 queries × 3 whole findscu processes: minutes on a loaded 2-core machine
 });
