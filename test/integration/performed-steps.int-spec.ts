@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import {
-  ChangeSource, DomainError, DomainErrorCode, PerformedSeries, StartPerformedStep, StartPerformedStepCommand, UpdatePerformedStep, UpdatePerformedStepCommand,
+  ChangeSource, DomainError, DomainErrorCode, Lifecycle, PerformedSeries, StepEvent, StartPerformedStep, StartPerformedStepCommand, UpdatePerformedStep, UpdatePerformedStepCommand,
 } from '@radflow/domain';
 import { PgUnitOfWork, RetryingUnitOfWork } from '@radflow/persistence';
 import { insertMwlItem, MwlItemRefs, MwlItemSpec } from '../../libs/testing/src/factories/mwl-rows';
@@ -239,6 +239,23 @@ describe('UpdatePerformedStep on Postgres', () => {
     expect(e).toMatchObject({ code: DomainErrorCode.InvalidTransition, subject: { entity: 'performed-step', attribute: 'status' } });
     expect(e.message).toContain('may no longer be updated');
     expect((await performed(cmd.instanceUid)).status).toBe('DISCONTINUED');
+  });
+
+  it('follows the lifecycle table when the order was cancelled during the exam: completing is refused and nothing is stored', async () => {
+    // STEP_TRANSITIONS refuses performed.completed on a DISCONTINUED step (order called off); the
+    // edge answers that 0110 without A710. Should the table say ignore-and-flag instead, this changes.
+    const item = await seed();
+    const cmd = startCommand({ references: [refOf(item)] });
+    await begin(cmd);
+    await uow.run(async (tx) => {
+      const [step] = await tx.workflow.findSteps(item.procedureRef);
+      await Lifecycle.step(tx.workflow, step, StepEvent.Cancelled, { kind: 'hl7', ref: 'msg-1' });
+      await Lifecycle.settleStudy(tx.workflow, item.procedureRef, StepEvent.Cancelled, { kind: 'hl7', ref: 'msg-1' });
+    });
+    expect(await stepStatus(item.stepRef)).toBe('DISCONTINUED');
+    const e = await failure(set(updateCommand(cmd.instanceUid, { status: 'COMPLETED', series: series(1) })));
+    expect(e).toMatchObject({ code: DomainErrorCode.InvalidTransition, subject: { entity: 'procedure-step' } });
+    expect((await performed(cmd.instanceUid)).status).toBe('IN PROGRESS');
   });
 
   it('answers an unknown instance UID with UnknownPerformedStep', async () => {

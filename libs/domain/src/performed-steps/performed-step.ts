@@ -83,8 +83,10 @@ export interface FixedPerformedValues {
 export type FixedAttribute = keyof FixedPerformedValues;
 
 /** A stored performed step as the use cases need it. */
-export interface PerformedStepRecord extends Required<Pick<FixedPerformedValues, 'references' | 'patient'>> {
+export interface PerformedStepRecord {
   ref: string;
+  references: ScheduledStepReference[];
+  patient: PerformedPatient;
   instanceUid: string;
   status: PerformedStepStatus;
   performedStepId: string;
