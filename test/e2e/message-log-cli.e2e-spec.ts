@@ -56,7 +56,7 @@ describe('message log CLI against a running process (e2e)', () => {
     expect(shown.code).toBe(0);
     expect(shown.out).toContain('patient     SYNE2E0001 (HOSP_A) E2ESENTINEL^ALMA');
     expect(shown.out).toMatch(/MSA\|AA\|E2ELOG1/);
-    expect(shown.out).toMatch(/order\.new {2}- -> SCHEDULED .*accession E2ELOGACC1/);
+    expect(shown.out).toMatch(/order\.placed {2}- -> SCHEDULED .*accession E2ELOGACC1/);
     const { rows } = await sql.query(`SELECT actor, entity_id, detail FROM audit_events WHERE action = 'message-log.phi-access'`);
     expect(rows).toEqual([{ actor: 'e2e-operator', entity_id: applied.id, detail: { view: 'message', count: 1, messageIds: [applied.id] } }]);
   });

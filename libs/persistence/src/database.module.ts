@@ -81,7 +81,8 @@ export class DatabaseModule implements OnApplicationShutdown {
           useFactory: (transitions: Repository<StudyTransitionEntity>) => new TypeormStudyHistory(transitions),
         },
       ],
-      exports: [DataSource, PG_POOL, UNIT_OF_WORK, RESOLVED_DATABASE, AUDIT_TRAIL, STUDY_HISTORY],
+      // the DataSource (and EntityManager) come from @nestjs/typeorm's own global module
+      exports: [ResolvedDatabaseModule, PG_POOL, UNIT_OF_WORK, AUDIT_TRAIL, STUDY_HISTORY],
     };
   }
 
