@@ -3,6 +3,7 @@ import { migrateCommand } from './commands/migrate.command';
 import { importWorklistCommand } from './commands/import-worklist.command';
 import { messagesCommand } from './commands/messages.command';
 import { messageCommand } from './commands/message.command';
+import { historyCommand } from './commands/history.command';
 
 type Command = { run: (env: Readonly<Env>, args: string[]) => Promise<number>; usage: string };
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   'import-worklist': { run: (env, args) => importWorklistCommand(env, args), usage: 'import-worklist <folder>     load DICOM worklist files (.wl) as scheduled steps' },
   messages: { run: (env, args) => messagesCommand(env, args), usage: 'messages [--since 1h] …      list stored HL7 messages without PHI (--help for filters)' },
   message: { run: (env, args) => messageCommand(env, args), usage: 'message <id>                 one stored HL7 message in full (PHI: audited)' },
+  history: { run: (env, args) => historyCommand(env, args), usage: 'history <accession|uid>      the lifecycle history of a study (audited)' },
 };
 
 async function main(argv: string[]): Promise<number> {

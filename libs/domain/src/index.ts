@@ -7,4 +7,5 @@ export * from './workflow';
 export * from './lifecycle';
 export * from './performed-steps';
 export * from './reports';
+export * from './history';
 export * from './application';

@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { MIGRATIONS } from './migrations';
+import { ENTITIES } from './entities';
 import { keepClientErrors } from './pg-client-errors';
 
 export interface DatabaseOptions extends SessionTimeouts {
@@ -31,15 +33,19 @@ export function sessionTimeoutConfig(timeouts: SessionTimeouts): Record<string, 
   return config;
 }
 
-/** TypeORM owns the pool and the migrations; hot paths use SQL through its query runners. */
-export function createDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({
+/**
+ * TypeORM's settings: the entities, the migrations (the schema's source; never `synchronize`), and
+ * the pool the DataSource makes and owns (ADR 0006). Raw pg code has pools of its own (PgPools).
+ */
+export function dataSourceOptions(options: DatabaseOptions): PostgresDataSourceOptions {
+  return {
     type: 'postgres',
     url: options.url,
     synchronize: false,
     migrationsRun: false,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
+    entities: ENTITIES,
     namingStrategy: new SnakeNamingStrategy(),
     // TypeORM would log a failed query with its parameters: patient data. Errors reach our logger instead.
     logging: false,
@@ -47,13 +53,18 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     poolErrorHandler: (e: Error) => options.onConnectionError?.(e),
     extra: {
       max: options.poolSize,
-      application_name: options.applicationName ?? 'radflow',
+      application_name: options.applicationName ?? 'radflow-orm',
       connectionTimeoutMillis: 5000,
       // a dead database must fail requests fast, not hang them (ACK AR, sender retries)
       ...sessionTimeoutConfig(options),
       onConnect: keepClientErrors(options.onConnectionError),
     },
-  });
+  };
+}
+
+/** A DataSource outside Nest (CLI, tests); in a process @nestjs/typeorm makes it from the same options. */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource(dataSourceOptions(options));
 }
 
 /** Runs pending migrations; safe to call from several processes at once (advisory lock). */

@@ -1,5 +1,6 @@
 export * from './data-source';
 export * from './database-url';
+export * from './pg-pools';
 export * from './pg-unit-of-work';
 export * from './embedded/embedded-postgres';
 export { PgWorkflowStore } from './repositories/pg-workflow.store';
@@ -7,6 +8,8 @@ export { PgMessageStore } from './repositories/pg-message.store';
 export { PgMessageLog } from './repositories/pg-message.log';
 export * from './database.module';
 export { PgAuditTrail } from './repositories/pg-audit.trail';
+export { TypeormStudyHistory } from './repositories/typeorm-study.history';
+export { AuditEventEntity, StudyTransitionEntity, ENTITIES } from './entities';
 export * from './process.module';
 export * from './database-dependency';
 export { PgPerformedStepStore } from './repositories/pg-performed-step.store';

@@ -1,29 +1,34 @@
 import { createHash } from 'node:crypto';
-import { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { TransactionContext, UnitOfWork } from '@radflow/domain';
 import { PgMessageStore } from './repositories/pg-message.store';
 import { PgWorkflowStore } from './repositories/pg-workflow.store';
 import { PgPerformedStepStore } from './repositories/pg-performed-step.store';
 import { PgReportStore } from './repositories/pg-report.store';
 import { SqlSession } from './repositories/sql';
-import { keepClientErrors } from './pg-client-errors';
-import { SessionTimeouts, sessionTimeoutConfig } from './data-source';
+import { SessionTimeouts } from './data-source';
+import { createPipelinedPool, PipelinedPool } from './pg-pools';
 
 /**
  * One Postgres transaction per call, on connections in pipeline mode. An HL7 order is a handful of
  * reads and many writes; the writes are sent without waiting (their ids are made by the stores),
  * everything issued in one turn of the event loop leaves in one socket write, and the COMMIT goes
  * out behind the last write. Statements are named prepared statements, planned once per connection.
+ *
+ * In a process the persistence module makes the pipelined pool and ends it (PgPools); a unit of
+ * work made from a URL (tests, benchmarks) makes its own and ends it in close().
  */
 export class PgUnitOfWork implements UnitOfWork {
-  private readonly pool: Pool;
+  private readonly pool: PipelinedPool;
+  private readonly ownsPool: boolean;
 
-  constructor(url: string, poolSize: number, timeouts: SessionTimeouts = {}, onConnectionError: (e: Error) => void = () => undefined) {
-    this.pool = new Pool({ connectionString: url, max: poolSize, pipeline: true, application_name: 'radflow-ingest', connectionTimeoutMillis: 5000, ...sessionTimeoutConfig(timeouts), onConnect: keepClientErrors(onConnectionError) } as never);
-    // A connection that the server drops (restart, failover, terminated backend, a session timeout)
-    // is an event, not a crash: idle ones raise it here, checked-out ones through keepClientErrors
-    // and run(); the pool replaces them on the next checkout.
-    this.pool.on('error', onConnectionError);
+  constructor(pool: PipelinedPool);
+  constructor(url: string, poolSize: number, timeouts?: SessionTimeouts, onConnectionError?: (e: Error) => void);
+  constructor(poolOrUrl: PipelinedPool | string, poolSize = 1, timeouts: SessionTimeouts = {}, onConnectionError?: (e: Error) => void) {
+    this.ownsPool = typeof poolOrUrl === 'string';
+    this.pool = typeof poolOrUrl === 'string'
+      ? createPipelinedPool({ url: poolOrUrl, poolSize, applicationName: 'radflow-ingest', ...timeouts, onConnectionError })
+      : poolOrUrl;
   }
 
   async run<T>(work: (tx: TransactionContext) => Promise<T>): Promise<T> {
@@ -57,8 +62,9 @@ export class PgUnitOfWork implements UnitOfWork {
     }
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  /** Ends the pool when this unit of work made it; the module's pool is ended by its owner. */
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end();
   }
 }
 

@@ -1,7 +1,8 @@
 import { Env } from '@radflow/config';
 import { formatMessageDetail, messageDetailJson } from '../message-log/message-log.format';
 import { parseMessageArgs, UsageError } from '../message-log/message-log.options';
-import { cliAccess, withMessageLog } from '../message-log/message-log.session';
+import { withMessageLog } from '../message-log/message-log.session';
+import { cliAccess } from '../cli-user';
 
 export const MESSAGE_HELP = `usage: npm run cli -- message <id> [options]
 Prints one stored HL7 message: its raw bytes as received, the decoded text (one segment a line),

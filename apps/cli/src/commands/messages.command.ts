@@ -1,7 +1,8 @@
 import { Env } from '@radflow/config';
 import { formatMessageList, messageListJson } from '../message-log/message-log.format';
 import { parseMessagesArgs, UsageError, DEFAULT_LIMIT, MAX_LIMIT } from '../message-log/message-log.options';
-import { cliAccess, withMessageLog } from '../message-log/message-log.session';
+import { withMessageLog } from '../message-log/message-log.session';
+import { cliAccess } from '../cli-user';
 
 export const MESSAGES_HELP = `usage: npm run cli -- messages [options]
 Lists stored HL7 messages, newest first, without PHI: received time, id, peer, sender, control id,

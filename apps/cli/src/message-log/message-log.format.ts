@@ -1,5 +1,6 @@
 import type { MessageLogEntry } from '@radflow/domain';
 import type { ListedMessage, MessageDetail, NamedPatient } from '@radflow/hl7';
+import { printable } from '../cli-text';
 
 const COLUMNS: Array<{ title: string; value: (m: MessageLogEntry) => string }> = [
   { title: 'RECEIVED', value: (m) => timestamp(m.receivedAt) },
@@ -131,10 +132,6 @@ function timestamp(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Sender text may hold control characters; a terminal must not act on them. */
-function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 function indent(s: string): string {
   return `  ${s}`;

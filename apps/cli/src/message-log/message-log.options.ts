@@ -1,12 +1,7 @@
 import { MESSAGE_OUTCOMES, MessageLogFilter, MessageOutcome } from '@radflow/domain';
+import { Flag, readFlags, UsageError, userOption } from '../cli-args';
 
-/** A command line we cannot act on: one line for stderr, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
@@ -26,8 +21,6 @@ export interface MessageOptions {
   user?: string;
   help: boolean;
 }
-
-type Flag = { takesValue: boolean };
 
 const MESSAGES_FLAGS: Record<string, Flag> = {
   '--since': { takesValue: true }, '--sender': { takesValue: true }, '--outcome': { takesValue: true },
@@ -70,33 +63,6 @@ function parseLimit(value: string): number {
   return n;
 }
 
-/** `--name value` and `--name=value`; the rest are positionals. */
-function readFlags(args: readonly string[], flags: Record<string, Flag>): { values: Map<string, string>; positionals: string[] } {
-  const values = new Map<string, string>();
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const flag = flags[name];
-    if (!flag) throw new UsageError(`unknown option ${name}`);
-    if (values.has(name)) throw new UsageError(`${name} given twice`);
-    if (!flag.takesValue) {
-      if (eq !== -1) throw new UsageError(`${name} takes no value`);
-      values.set(name, '');
-      continue;
-    }
-    const value = eq !== -1 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
-    values.set(name, value);
-  }
-  return { values, positionals };
-}
-
 export function parseMessagesArgs(args: readonly string[], now: Date): MessagesOptions {
   const { values, positionals } = readFlags(args, MESSAGES_FLAGS);
   const help = values.has('--help');
@@ -116,10 +82,4 @@ export function parseMessageArgs(args: readonly string[]): MessageOptions {
   const help = values.has('--help');
   if (!help && positionals.length !== 1) throw new UsageError(positionals.length ? `expected one message id, got ${positionals.length}` : 'expected a message id');
   return { id: positionals[0] ?? '', json: values.has('--json'), hex: values.has('--hex'), user: userOption(values.get('--user')), help };
-}
-
-function userOption(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (value.trim() === '') throw new UsageError('--user: expected a user name');
-  return value;
 }

@@ -1,13 +1,14 @@
-import type { Pool } from 'pg';
+import type { Repository } from 'typeorm';
 import { AuditEvent, AuditTrail } from '@radflow/observability';
+import { AuditEventEntity } from '../entities/audit-event.entity';
 
-/** The audit trail in the audit_events table. */
+/** The audit trail in the audit_events table, through its TypeORM repository. */
 export class PgAuditTrail implements AuditTrail {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly events: Repository<AuditEventEntity>) {}
 
   async record(e: AuditEvent): Promise<void> {
-    await this.pool.query('INSERT INTO audit_events (actor, action, entity, entity_id, peer, detail) VALUES ($1, $2, $3, $4, $5, $6)', [
-      e.actor, e.action, e.entity, e.entityId ?? null, e.peer ?? null, e.detail ? JSON.stringify(e.detail) : null,
-    ]);
+    await this.events.insert({
+      actor: e.actor, action: e.action, entity: e.entity, entityId: e.entityId ?? null, peer: e.peer ?? null, detail: (e.detail ?? null) as AuditEventEntity['detail'],
+    });
   }
 }
