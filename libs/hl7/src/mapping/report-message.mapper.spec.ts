@@ -3,10 +3,10 @@ import { oruR01 } from '@radflow/testing';
 import { LeniencyRule } from '../inbound/sender-profile';
 import { parseHl7 } from '../parser';
 import { MappingWarnings } from './leniency';
-import { toRecordReportCommand } from './report-message.mapper';
+import { ReportMappingOptions, toRecordReportCommand } from './report-message.mapper';
 
 const lenient = () => new MappingWarnings(Object.fromEntries(Object.values(LeniencyRule).map((r) => [r, 'warn'])), '2.5.1');
-const map = (text: string, warnings = lenient(), accessionSources?: Parameters<typeof toRecordReportCommand>[1]['accessionSources']) =>
+const map = (text: string, warnings = lenient(), accessionSources?: ReportMappingOptions['accessionSources']) =>
   toRecordReportCommand(parseHl7(text), { warnings, accessionSources });
 
 describe('ORU^R01 → RecordReportCommand', () => {
