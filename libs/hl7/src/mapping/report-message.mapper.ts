@@ -1,7 +1,6 @@
 import { RecordReportCommand, ReportInput, ReportStatus, StudyKeys } from '@radflow/domain';
 import { Hl7ErrorCode } from '../ack/hl7-error';
-import type { AccessionSource } from '../inbound/sender-profile';
-import { LeniencyRule } from '../inbound/sender-profile';
+import { AccessionSource, LeniencyRule } from '../inbound/sender-profile';
 import { Hl7Message } from '../parser/hl7-message';
 import { Hl7Segment } from '../parser/hl7-segment';
 import { parseHl7Timestamp } from './hl7-timestamp.mapper';
@@ -22,8 +21,8 @@ export interface ReportMappingOptions {
 /** OBR-25 result status (HL7 table 0123) → report status; the other codes record no report. */
 const REPORT_STATUS: Readonly<Record<string, ReportStatus>> = { P: ReportStatus.Preliminary, F: ReportStatus.Final, C: ReportStatus.Corrected };
 
-/** Table 0123's other codes: no report to record (order received, in progress, cancelled, no order …). */
-const OTHER_RESULT_STATUSES: ReadonlySet<string> = new Set(['O', 'I', 'S', 'A', 'R', 'X', 'Y', 'Z', 'D', 'N', 'W']);
+/** Table 0123's other codes: no report to record (order received, in progress, scheduled, some results, not verified, cancelled, no order, no patient). */
+const OTHER_RESULT_STATUSES: ReadonlySet<string> = new Set(['O', 'I', 'S', 'A', 'R', 'X', 'Y', 'Z']);
 
 /**
  * ORU^R01 → RecordReportCommand (mpps-and-status.md §4, §5): one report per OBR group. Its status

@@ -1,5 +1,5 @@
 import { ADT_EVENT_TABLE } from '../../mapping';
-import { ADT_EVENTS } from './adt-ignored.route';
+import { ADT_EVENTS } from './adt-ignored.handler';
 import { defaultRoutes } from './default-routes';
 import { Hl7RouteHandler } from './hl7-route-handler';
 import { Hl7RouteRegistry } from './hl7-route.registry';

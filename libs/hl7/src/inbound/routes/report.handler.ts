@@ -12,7 +12,7 @@ import { Hl7RouteContext, Hl7RouteHandler } from './hl7-route-handler';
  * (no such study, a stale report, a report before the images) is a warning on an AA: the sender
  * cannot fix it, and an AE would stop its queue (hl7-inbound.md, leniency).
  */
-export class ReportRoute implements Hl7RouteHandler {
+export class ReportHandler implements Hl7RouteHandler {
   readonly name = 'reports';
   readonly types = ['ORU^R01'];
   private readonly recordReport = new RecordReportUseCase();

@@ -9,7 +9,7 @@ import { Hl7RouteContext, Hl7RouteHandler } from './hl7-route-handler';
  * Identifier changes (hl7-inbound.md §7): A47, and A46/A49 from senders that use them; an A49 that
  * names no prior patient ID changes an account number only and leaves the patients as they are.
  */
-export class AdtChangeIdRoute implements Hl7RouteHandler {
+export class AdtChangeIdHandler implements Hl7RouteHandler {
   readonly name = 'adt-change-id';
   readonly types = ['A46', 'A47', 'A49'].map((e) => `ADT^${e}`);
   private readonly patients = new PatientService();

@@ -7,7 +7,7 @@ export const ADT_EVENTS: readonly string[] = Array.from({ length: 62 }, (_, i) =
  * The ADT events no other route serves (A06, A17, A37 …): acknowledged and ignored, so the ADT
  * feed does not stall (hl7-inbound.md §7). Registered only when the site accepts them (HL7_UNHANDLED_ADT).
  */
-export class AdtIgnoredRoute implements Hl7RouteHandler {
+export class AdtIgnoredHandler implements Hl7RouteHandler {
   readonly name = 'adt-ignored';
   readonly types = ADT_EVENTS.map((e) => `ADT^${e}`);
   readonly fallback = true;

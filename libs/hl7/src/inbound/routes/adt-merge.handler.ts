@@ -9,7 +9,7 @@ import { Hl7RouteContext, Hl7RouteHandler } from './hl7-route-handler';
  * Patient merges (hl7-inbound.md §7): A40, and the older A34/A36, one PID+MRG pair at a time. A35
  * (account numbers only) is read and checked like them but leaves the patients as they are.
  */
-export class AdtMergeRoute implements Hl7RouteHandler {
+export class AdtMergeHandler implements Hl7RouteHandler {
   readonly name = 'adt-merge';
   readonly types = ['A34', 'A35', 'A36', 'A40'].map((e) => `ADT^${e}`);
   private readonly patients = new PatientService();

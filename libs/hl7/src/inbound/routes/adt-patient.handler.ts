@@ -4,7 +4,7 @@ import { Hl7Message } from '../../parser';
 import { Hl7RouteContext, Hl7RouteHandler } from './hl7-route-handler';
 
 /** ADT events that register or update a patient and the visit (hl7-inbound.md §7); ADT never creates worklist items. */
-export class AdtPatientRoute implements Hl7RouteHandler {
+export class AdtPatientHandler implements Hl7RouteHandler {
   readonly name = 'adt-patient';
   readonly types = ['A01', 'A02', 'A03', 'A04', 'A05', 'A08', 'A11', 'A13', 'A28', 'A31'].map((e) => `ADT^${e}`);
   private readonly patients = new PatientService();

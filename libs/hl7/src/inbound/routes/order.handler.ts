@@ -7,7 +7,7 @@ import { Hl7RouteContext, Hl7RouteHandler } from './hl7-route-handler';
 type MissingAccession = NonNullable<OrderPolicy['missingAccession']>;
 
 /** ORM^O01 (v2.3.1/2.4, IHE SWF) and OMI^O23 (v2.5.1, SWF.b): orders become worklist items. */
-export class OrderRoute implements Hl7RouteHandler {
+export class OrderHandler implements Hl7RouteHandler {
   readonly name = 'orders';
   readonly types = ['ORM^O01', 'OMI^O23'];
   /** One per profile answer to a second NW and to a missing accession; the services hold no state. */
