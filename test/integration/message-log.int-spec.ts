@@ -161,7 +161,7 @@ describe('message <id>', () => {
     expect(r.out).toContain('decoded     as UNICODE UTF-8, one segment a line:');
     expect(r.out).toMatch(/\n {2}PID\|.*PHISENTINEL\^ALICE/);
     expect(r.out).toMatch(/ACK sent:\n {2}MSH\|.*\n {2}MSA\|AA\|LOGAPPLIED1/);
-    expect(r.out).toMatch(/rows changed \(history rows naming this message\): 1\n .* order\.new {2}- -> SCHEDULED .*accession LOGACC1/);
+    expect(r.out).toMatch(/rows changed \(history rows naming this message\): 1\n .* order\.placed {2}- -> SCHEDULED .*accession LOGACC1/);
     expect(r.err).toContain('audit trail');
     const rows = await auditRows();
     expect(rows[rows.length - 1]).toMatchObject({ actor: 'int-tester', entity_id: ids.applied, detail: { view: 'message', count: 1, messageIds: [ids.applied] } });

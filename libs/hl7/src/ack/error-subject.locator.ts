@@ -8,7 +8,7 @@ import { Hl7ErrorLocation } from './hl7-error';
  */
 const FIELD_OF: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   ORC: { event: 1, placerOrderNumber: 2, fillerOrderNumber: 3 },
-  OBR: { placerOrderNumber: 2, fillerOrderNumber: 3, reportStatus: 25, studyInstanceUid: 3 },
+  OBR: { placerOrderNumber: 2, fillerOrderNumber: 3, reportStatus: 25 },
   IPC: { accessionNumber: 1, requestedProcedureId: 2, studyInstanceUid: 3, spsId: 4, modality: 5 },
   MRG: { identifier: 1 },
   PID: { identifier: 3 },
