@@ -1,7 +1,7 @@
 import { DomainError } from '../common';
 import { StudyState } from '../lifecycle';
 import { OutboxEvent, StudyRecord, StudyTransitionRecord, TransactionContext } from '../workflow';
-import { RecordReportUseCase } from './record-report.use-case';
+import { recordReport } from './record-report.use-case';
 import { ReportInput, StudyKey } from './report';
 import { ReportRecord, StudyMatch } from './report.store';
 
@@ -45,9 +45,9 @@ function stores(studies: MemoryStudy[]) {
 const source = { kind: 'hl7' as const, ref: 'msg-1' };
 const origin = { segment: 'OBR', sequence: 1 };
 const input = (o: Partial<ReportInput>): ReportInput => ({ status: 'final', study: {}, text: 'No acute findings.', origin, ...o });
-const run = (tx: Pick<TransactionContext, 'workflow' | 'reports'>, ...reports: ReportInput[]) => new RecordReportUseCase().execute(tx, { reports }, source);
+const run = (tx: Pick<TransactionContext, 'workflow' | 'reports'>, ...reports: ReportInput[]) => recordReport(tx, { reports }, source);
 
-describe('RecordReportUseCase', () => {
+describe('record report', () => {
   it('tries the filler number, then the accession, then the Study Instance UID; the first that names a study wins', async () => {
     const s = stores([{ procedureRef: 'rp-1', studyInstanceUid: '1.2.1', accession: 'A1', state: 'completed' }]);
     const outcomes = await run(s.tx, input({ study: { fillerOrderNumber: 'F-unknown', accessionNumber: 'A1', studyInstanceUid: '1.2.9' } }));

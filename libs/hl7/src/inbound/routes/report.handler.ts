@@ -1,4 +1,4 @@
-import { RecordReportUseCase, ReportOutcome, TransactionContext } from '@radflow/domain';
+import { recordReport, ReportOutcome, TransactionContext } from '@radflow/domain';
 import { Hl7ErrorCode, Hl7ErrorLocation } from '../../ack/hl7-error';
 import { MappingWarnings } from '../../mapping/leniency';
 import { originOf } from '../../mapping/mapping.errors';
@@ -15,11 +15,10 @@ import { Hl7RouteContext, Hl7RouteHandler } from './hl7-route-handler';
 export class ReportHandler implements Hl7RouteHandler {
   readonly name = 'reports';
   readonly types = ['ORU^R01'];
-  private readonly recordReport = new RecordReportUseCase();
 
   async apply(tx: TransactionContext, msg: Hl7Message, ctx: Hl7RouteContext): Promise<void> {
     const cmd = toRecordReportCommand(msg, { accessionSources: ctx.profile.accessionSources, warnings: ctx.warnings });
-    for (const outcome of await this.recordReport.execute(tx, cmd, ctx.source)) warnOf(outcome, ctx.warnings);
+    for (const outcome of await recordReport(tx, cmd, ctx.source)) warnOf(outcome, ctx.warnings);
   }
 }
 
