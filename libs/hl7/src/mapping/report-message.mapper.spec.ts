@@ -59,6 +59,11 @@ describe('ORU^R01 → RecordReportCommand', () => {
     expect(fromObx.observedAt).toEqual(new Date('2026-11-25T08:00:00Z'));
   });
 
+  it('reads a local observation time (no offset) in the process zone, years before 100 included', () => {
+    expect(map(oruR01({ observedAt: '202611241015' })).reports[0].observedAt).toEqual(new Date(2026, 10, 24, 10, 15));
+    expect(map(oruR01({ observedAt: '00500101-0230' })).reports[0].observedAt?.toISOString()).toBe('0050-01-01T02:30:00.000Z');
+  });
+
   it('an unreadable observation time is left out with a warning', () => {
     const warnings = lenient();
     expect(map(oruR01({ observedAt: '20261399' }), warnings).reports[0].observedAt).toBeUndefined();

@@ -98,13 +98,22 @@ function observationTime(msg: Hl7Message, group: ObservationGroup, warnings: Map
   }
 }
 
-/** A DTM as an instant: without an offset it is the site's local time, this process's zone (as step start times are). */
+/**
+ * A DTM as an instant: without an offset it is the site's local time, this process's zone (as step
+ * start times are). setFullYear, not the Date constructor: that reads years 0–99 as 1900–1999.
+ */
 function toInstant(date: string, time = '', offset?: string): Date {
   const t = time.padEnd(6, '0');
   const [y, mo, d] = [date.slice(0, 4), date.slice(4, 6), date.slice(6, 8)].map(Number);
   const [h, mi, s] = [t.slice(0, 2), t.slice(2, 4), t.slice(4, 6)].map(Number);
-  if (!offset) return new Date(y, mo - 1, d, h, mi, s);
+  const at = new Date(0);
+  if (!offset) {
+    at.setFullYear(y, mo - 1, d);
+    at.setHours(h, mi, s, 0);
+    return at;
+  }
   const sign = offset.startsWith('-') ? -1 : 1;
-  const minutes = sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3, 5)));
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - minutes * 60_000);
+  at.setUTCFullYear(y, mo - 1, d);
+  at.setUTCHours(h, mi - sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3, 5))), s, 0);
+  return at;
 }
