@@ -4,7 +4,7 @@ import { Rng } from './rng';
 
 /**
  * Valid synthetic messages the mutators start from: every kind the inbound path knows (ADT^A01,
- * A08, A40, ORM^O01, OMI^O23), one it must refuse (ORU^R01) and batches of them. Every message gets
+ * A08, A40, ORM^O01, OMI^O23, ORU^R01 for a study nobody ordered) and batches of them. Every message gets
  * identifiers of its own, derived from the case index, so the database can be asked afterwards
  * whether a refused message left anything behind. All names and numbers are made up.
  */

@@ -9,7 +9,7 @@ import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../par
 import { Hl7InboundOptions } from './hl7-inbound.options';
 import { MessageApplier } from './message-applier';
 import { profileFromOptions, SenderProfile, SenderProfiles, singleProfile } from './sender-profile';
-import { routeOf } from './message-routes';
+import { defaultRoutes, Hl7RouteRegistry } from './routes';
 
 export interface InboundContext {
   peer: string;
@@ -67,13 +67,15 @@ const RETRIES = 3;
 export class Hl7InboundService {
   private readonly applier: MessageApplier;
   private readonly profiles: SenderProfiles;
+  private readonly routes: Hl7RouteRegistry;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly options: Hl7InboundOptions,
     private readonly log: Logger,
   ) {
-    this.applier = new MessageApplier(options, log);
+    this.routes = defaultRoutes(options);
+    this.applier = new MessageApplier(this.routes, options, log);
     this.profiles = options.profiles ?? singleProfile(profileFromOptions(options));
   }
 
@@ -143,11 +145,7 @@ export class Hl7InboundService {
       info = validateMsh(msg, {
         supportsVersion: isHl7V2Version,
         processingIds: profile.processingIds,
-        handledTypes: (type) => {
-          const [code, trigger] = type.split('^');
-          const route = routeOf(code, trigger, this.options.unhandledAdt);
-          return route === 'unsupported-type' || route === 'unsupported-event' ? route : 'handled';
-        },
+        handledTypes: (type) => this.routes.support(type),
       });
     } catch (e) {
       return { raw, sha, charset, profile, msg, rejection: toHl7Error(e) }; // header problems: AR, whatever else is wrong

@@ -19,6 +19,8 @@ export const LeniencyRule = {
   TableValue: 'table-value',
   /** A merge or identifier change whose prior patient is unknown: the surviving patient is created or updated. */
   UnknownPriorPatient: 'unknown-prior-patient',
+  /** A result message's report without its status (OBR-25): that report changes nothing. */
+  MissingReportStatus: 'missing-report-status',
 } as const;
 export type LeniencyRule = (typeof LeniencyRule)[keyof typeof LeniencyRule];
 export type LeniencyMode = 'warn' | 'strict';

@@ -3,6 +3,8 @@ export { toPlaceOrdersCommand } from './order-message.mapper';
 export type { OrderMappingOptions } from './order-message.mapper';
 export type { ProcedureMappingOptions } from './order-procedure.mapper';
 export { toAdtCommand, ADT_EVENT_TABLE } from './adt-message.mapper';
+export { toRecordReportCommand } from './report-message.mapper';
+export type { ReportMappingOptions } from './report-message.mapper';
 export type { AdtCommand, AdtMappingOptions } from './adt-message.mapper';
 export { toPatientDemographics, toPriorIdentifier, toVisitInput, requirePid } from './patient.mapper';
 export type { PatientMappingOptions } from './patient.mapper';

@@ -7,7 +7,6 @@ import { checkShortString } from './dicom-values.validator';
 import { toEntityIdentifier } from './hl7-types.mapper';
 import { MappingWarnings } from './leniency';
 import { locate } from './mapping.errors';
-import { OrcSegmentGroup } from './order-segments';
 
 export interface AccessionRead {
   accessionNumber?: string;
@@ -37,9 +36,9 @@ export const STYLE_ACCESSION_SOURCE: Readonly<Record<'ORM' | 'OMI', AccessionSou
 /**
  * The accession number of one row, from the first of `sources` that is valued. `filler` is ORC-3,
  * else OBR-3; `placer` is ORC-2, else OBR-2 (as the group header reads them). A source the message
- * style has no segment for (IPC-1 in ORM) is skipped.
+ * style has no segment for (IPC-1 in ORM, ORC in a result message without one) is skipped.
  */
-export function readAccession(msg: Hl7Message, group: OrcSegmentGroup, row: { obr?: Hl7Segment; ipc?: Hl7Segment }, sources: readonly AccessionSource[], warnings?: MappingWarnings): AccessionRead {
+export function readAccession(msg: Hl7Message, group: { orc?: Hl7Segment }, row: { obr?: Hl7Segment; ipc?: Hl7Segment }, sources: readonly AccessionSource[], warnings?: MappingWarnings): AccessionRead {
   const segments: Record<SourceField['segment'], Hl7Segment | undefined> = { ORC: group.orc, OBR: row.obr, IPC: row.ipc };
   let firstLocation: Hl7ErrorLocation | undefined;
   for (const where of sources.flatMap((source) => SOURCE_FIELDS[source])) {

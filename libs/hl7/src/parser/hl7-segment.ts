@@ -73,6 +73,17 @@ export class Hl7Segment {
     return v === null || v === undefined ? undefined : v;
   }
 
+  /**
+   * Repetition `rep` of field n as one text value, unescaped, its component and subcomponent
+   * separators kept as sent: for the text types (TX, FT, ST), which have no components, so a `^`
+   * or `&` there is text a sender forgot to escape. `""` and empty come back as undefined.
+   */
+  wholeText(field: number, rep = 0): string | undefined {
+    const text = this.repetitions(field)[rep];
+    const value = text === undefined ? undefined : readLeaf(text, this.d, this.decodeHex);
+    return typeof value === 'string' ? value : undefined;
+  }
+
   /** True when field n holds exactly the HL7 null. */
   isNull(field: number): boolean {
     return this.raw(field) === HL7_NULL;

@@ -7,6 +7,7 @@ import { AllowOrdersWithoutAccession1763900000005 } from './1763900000005-AllowO
 import { AddApplicationAcks1763900000006 } from './1763900000006-AddApplicationAcks';
 import { AddStudyLifecycle1763900000007 } from './1763900000007-AddStudyLifecycle';
 import { AddPerformedSteps1763900000008 } from './1763900000008-AddPerformedSteps';
+import { AddReports1763900000009 } from './1763900000009-AddReports';
 
 /** Every migration, in order. A merged migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AddApplicationAcks1763900000006,
   AddStudyLifecycle1763900000007,
   AddPerformedSteps1763900000008,
+  AddReports1763900000009,
 ];

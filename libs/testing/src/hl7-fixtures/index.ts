@@ -1,3 +1,4 @@
 export * from './segments';
 export * from './orders';
 export * from './adt';
+export * from './reports';
