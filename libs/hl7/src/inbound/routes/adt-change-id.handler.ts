@@ -1,4 +1,4 @@
-import { PatientService, TransactionContext } from '@radflow/domain';
+import { renamePatient, TransactionContext } from '@radflow/domain';
 import { toAdtCommand } from '../../mapping';
 import { originOf } from '../../mapping/mapping.errors';
 import { Hl7Message } from '../../parser';
@@ -12,13 +12,12 @@ import { Hl7RouteContext, Hl7RouteHandler } from './hl7-route-handler';
 export class AdtChangeIdHandler implements Hl7RouteHandler {
   readonly name = 'adt-change-id';
   readonly types = ['A46', 'A47', 'A49'].map((e) => `ADT^${e}`);
-  private readonly patients = new PatientService();
 
   async apply(tx: TransactionContext, msg: Hl7Message, ctx: Hl7RouteContext): Promise<void> {
     const cmd = toAdtCommand(msg, ctx.mapping);
     if (cmd.kind !== 'change-id') return;
     for (const pair of cmd.pairs) {
-      noteUnknownPrior(await this.patients.changeIdentifier(tx.workflow, pair, ctx.source, unknownPriorPolicy(ctx.warnings)), originOf(pair.origin), ctx.warnings);
+      noteUnknownPrior(await renamePatient(unknownPriorPolicy(ctx.warnings))(tx, pair, ctx.source), originOf(pair.origin), ctx.warnings);
     }
   }
 }

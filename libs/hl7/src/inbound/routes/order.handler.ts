@@ -1,4 +1,4 @@
-import { OrderPolicy, OrderService, TransactionContext } from '@radflow/domain';
+import { OrderOutcome, OrderPolicy, placeOrders, PlaceOrdersCommand, TransactionContext, UseCase } from '@radflow/domain';
 import { toPlaceOrdersCommand } from '../../mapping';
 import { Hl7Message } from '../../parser';
 import { LeniencyRule, SenderProfile } from '../sender-profile';
@@ -10,11 +10,11 @@ type MissingAccession = NonNullable<OrderPolicy['missingAccession']>;
 export class OrderHandler implements Hl7RouteHandler {
   readonly name = 'orders';
   readonly types = ['ORM^O01', 'OMI^O23'];
-  /** One per profile answer to a second NW and to a missing accession; the services hold no state. */
-  private readonly orders: Record<SenderProfile['newOrderWhenExists'], Record<MissingAccession, OrderService>>;
+  /** One per profile answer to a second NW and to a missing accession; the use cases hold no state. */
+  private readonly orders: Record<SenderProfile['newOrderWhenExists'], Record<MissingAccession, UseCase<PlaceOrdersCommand, OrderOutcome>>>;
 
   constructor(orderPolicy: OrderPolicy) {
-    const service = (newOrderWhenExists: OrderPolicy['newOrderWhenExists'], missingAccession: MissingAccession) => new OrderService({ ...orderPolicy, newOrderWhenExists, missingAccession });
+    const service = (newOrderWhenExists: OrderPolicy['newOrderWhenExists'], missingAccession: MissingAccession) => placeOrders({ ...orderPolicy, newOrderWhenExists, missingAccession });
     this.orders = {
       reject: { refuse: service('reject', 'refuse'), accept: service('reject', 'accept') },
       update: { refuse: service('update', 'refuse'), accept: service('update', 'accept') },
@@ -23,6 +23,6 @@ export class OrderHandler implements Hl7RouteHandler {
 
   async apply(tx: TransactionContext, msg: Hl7Message, ctx: Hl7RouteContext): Promise<void> {
     const missingAccession = ctx.warnings.isLenient(LeniencyRule.MissingAccession) ? 'accept' : 'refuse';
-    await this.orders[ctx.profile.newOrderWhenExists][missingAccession].apply(tx.workflow, toPlaceOrdersCommand(msg, ctx.mapping), ctx.source);
+    await this.orders[ctx.profile.newOrderWhenExists][missingAccession](tx, toPlaceOrdersCommand(msg, ctx.mapping), ctx.source);
   }
 }
