@@ -1,0 +1,156 @@
+import { DomainError, DomainErrorCode, subjectOf } from '../common';
+import { PatientDemographics } from '../patients';
+import type { ChangeSource, OrderRecord, TransactionContext, WorkflowStore } from '../workflow';
+import { OrderGroupCommand, PlaceOrdersCommand, ProcedureStepInput, RequestedProcedureInput, VisitInput } from './order-commands';
+import { OrderEvent } from './order-event';
+import { OrderService } from './order.service';
+
+/** A step as a worklist file states it: its SPS ID is always known (the file's, or generated from the file). */
+export type ImportedStepInput = ProcedureStepInput & { spsId: string };
+
+export interface ImportedProcedureInput extends RequestedProcedureInput {
+  requestedProcedureId: string;
+  studyInstanceUid: string;
+  steps: ImportedStepInput[];
+}
+
+/** One worklist item as a file states it: the patient, the order with its one requested procedure and its steps. */
+export interface ImportWorklistItemCommand {
+  /** The file, `<folder name>/<file name>`: its identity on a re-run, and the source of its history rows. */
+  file: string;
+  patient: PatientDemographics;
+  visit: VisitInput;
+  order: OrderGroupCommand & { event: typeof OrderEvent.Place; procedures: [ImportedProcedureInput] };
+  /** False when the Study Instance UID was derived because the file has none. */
+  studyUidGiven: boolean;
+}
+
+/** imported: at least one new step; updated: its steps were there (from this file) and a value changed; unchanged: nothing to write. */
+export type ImportItemOutcome = 'imported' | 'updated' | 'unchanged';
+
+/** A step under an order, with the source of its first history row (null: none recorded). */
+export interface StepOrigin {
+  stepRef: string;
+  procedureRef: string;
+  spsId: string;
+  createdBy: ChangeSource | null;
+}
+
+/** Port: what the import reads beyond WorkflowStore, in the same transaction. */
+export interface WorklistImportStore {
+  /** The patient's order without accession number holding this requested procedure (how such a file names its order), locked. */
+  findOrderWithoutAccession(patientRef: string, requestedProcedureId: string): Promise<OrderRecord | null>;
+  /** Every step under the order, with who created it. */
+  stepOrigins(orderRef: string): Promise<StepOrigin[]>;
+  /** Whether storing these values (undefined keeps the stored one) would change the row. */
+  orderDiffers(orderRef: string, group: OrderGroupCommand, visit: VisitInput): Promise<boolean>;
+  procedureDiffers(procedureRef: string, input: RequestedProcedureInput): Promise<boolean>;
+  stepDiffers(stepRef: string, input: ProcedureStepInput): Promise<boolean>;
+}
+
+/**
+ * Imports one worklist item through the order use case (an order placed, policy "update"), inside
+ * the caller's transaction, so its steps get the history and outbox rows an HL7 order gets, with
+ * the file as their source. What a file may not do that an order message may: take over a step
+ * another file or HL7 created (refused, naming the creator), move an order to another patient
+ * (refused), join a requested procedure of another study (refused), or change the patient row
+ * (HL7 keeps it current). An order or requested procedure whose steps are not all this file's keeps
+ * its values. A re-run of the same file is `updated` when a value differs, else `unchanged` and
+ * writes nothing.
+ */
+export class ImportWorklistItem {
+  private readonly orders = new OrderService({ newOrderWhenExists: 'update', missingAccession: 'accept' });
+
+  /** `sendingApplication`: the placing system recorded on the orders this import creates. */
+  constructor(private readonly sendingApplication: string) {}
+
+  async execute(tx: Pick<TransactionContext, 'workflow' | 'worklistImport'>, cmd: ImportWorklistItemCommand): Promise<ImportItemOutcome> {
+    const { workflow: store, worklistImport: reads } = tx;
+    const procedure = cmd.order.procedures[0];
+    const patient = await store.resolvePatient(cmd.patient.identifier);
+    const order = await findOrder(store, reads, cmd, patient?.ref, this.sendingApplication);
+    if (order && order.patientRef !== patient?.ref) throw refusal('accession number belongs to another patient', subjectOf('order', 'accessionNumber', cmd.order.origin));
+    const origins = order ? await reads.stepOrigins(order.ref) : [];
+    const fromThisFile = (o: StepOrigin) => o.createdBy?.kind === 'import' && o.createdBy.ref === cmd.file;
+    const stored = order ? (await store.findProcedures(order.ref)).find((p) => p.requestedProcedureId === procedure.requestedProcedureId) : undefined;
+    const storedSteps = stored ? origins.filter((o) => o.procedureRef === stored.ref) : [];
+    const ownsOrder = origins.every(fromThisFile);
+    const ownsProcedure = storedSteps.every(fromThisFile);
+
+    if (stored && cmd.studyUidGiven && stored.studyInstanceUid !== procedure.studyInstanceUid) {
+      if (!ownsProcedure) throw refusal('requested procedure belongs to another study', subjectOf('requested-procedure', 'requestedProcedureId', procedure.origin));
+      throw new DomainError(DomainErrorCode.UnchangeableValue, 'study instance UID differs from the imported one', subjectOf('requested-procedure', 'studyInstanceUid', procedure.origin));
+    }
+    for (const step of procedure.steps) {
+      const taken = storedSteps.find((o) => o.spsId === step.spsId && !fromThisFile(o));
+      if (taken) throw stepTaken(taken, step);
+    }
+
+    const known = stored && procedure.steps.map((s) => storedSteps.find((o) => o.spsId === s.spsId));
+    if (order && stored && known && known.every(Boolean)) {
+      const differs = await Promise.all([
+        ownsOrder && reads.orderDiffers(order.ref, cmd.order, cmd.visit),
+        ownsProcedure && reads.procedureDiffers(stored.ref, procedure),
+        ...procedure.steps.map((s, i) => reads.stepDiffers(known[i]!.stepRef, s)),
+      ]);
+      if (!differs.some(Boolean)) return 'unchanged';
+    }
+
+    const place: PlaceOrdersCommand = {
+      patient: cmd.patient,
+      visit: ownsOrder ? cmd.visit : {},
+      groups: [{ ...(ownsOrder ? cmd.order : orderKeys(cmd.order)), procedures: [ownsProcedure ? procedure : procedureKeys(procedure)] }],
+      sendingApplication: this.sendingApplication,
+    };
+    const source: ChangeSource = { kind: 'import', ref: cmd.file };
+    const outcome = await this.orders.apply(importView(store, patient?.ref, order), place, source);
+    return outcome.stepsCreated > 0 ? 'imported' : 'updated';
+  }
+}
+
+/** By accession number; without one, by patient and Requested Procedure ID (a file has no other key for it). */
+async function findOrder(store: WorkflowStore, reads: WorklistImportStore, cmd: ImportWorklistItemCommand, patientRef: string | undefined, sendingApplication: string): Promise<OrderRecord | null> {
+  if (cmd.order.accessionNumber) return store.findOrder({ accessionNumber: cmd.order.accessionNumber, sendingApplication });
+  return patientRef ? reads.findOrderWithoutAccession(patientRef, cmd.order.procedures[0].requestedProcedureId) : null;
+}
+
+/**
+ * The store as the order use case sees it for a file: the patient row, when there is one, is
+ * left as it is, and the order is the one the import's keys found (or none yet).
+ */
+function importView(store: WorkflowStore, patientRef: string | undefined, order: OrderRecord | null): WorkflowStore {
+  const overrides: Partial<WorkflowStore> = {
+    upsertPatient: async (d) => patientRef ?? store.upsertPatient(d),
+    findOrder: async (key) => order ?? (key.accessionNumber ? store.findOrder(key) : null),
+    createOrder: async (...args) => (order ? null : store.createOrder(...args)),
+  };
+  return new Proxy(store, {
+    get: (target, key) => {
+      const own = overrides[key as keyof WorkflowStore];
+      if (own) return own;
+      const value = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** An order the file shares with other steps: found by its keys, its values left alone. */
+function orderKeys(g: ImportWorklistItemCommand['order']): OrderGroupCommand {
+  return { event: g.event, accessionNumber: g.accessionNumber, procedures: [], origin: g.origin };
+}
+
+function procedureKeys(p: ImportedProcedureInput): ImportedProcedureInput {
+  return { requestedProcedureId: p.requestedProcedureId, studyInstanceUid: p.studyInstanceUid, steps: p.steps, origin: p.origin };
+}
+
+function refusal(message: string, subject: ReturnType<typeof subjectOf>): DomainError {
+  return new DomainError(DomainErrorCode.DuplicateOrder, message, subject);
+}
+
+/** Names the creator for the edge: the file (its name is no patient data), or only the kind of source. */
+function stepTaken(taken: StepOrigin, step: ImportedStepInput): DomainError {
+  const by = taken.createdBy;
+  const ref: Record<string, string> = { step: taken.stepRef, createdBy: by?.kind ?? 'unknown' };
+  if (by?.kind === 'import') ref.file = by.ref;
+  return new DomainError(DomainErrorCode.DuplicateOrder, 'procedure step created by another source', subjectOf('procedure-step', 'spsId', step.origin), ref);
+}
