@@ -90,11 +90,15 @@ describe('importWorklistFiles (integration)', () => {
     expect(await count('scheduled_procedure_steps')).toBe(2);
   });
 
-  it('refuses a file whose accession belongs to another patient, writing nothing', async () => {
-    await importWorklistFiles(uow, [file('a.wl')]);
-    const [r] = await importWorklistFiles(uow, [file('b.wl', (ds) => setString(ds, Tags.PatientID, 'P-OTHER'))]);
-    expect(r).toEqual({ name: 'SITE/b.wl', outcome: 'refused', reason: 'Accession Number already belongs to another patient' });
-    expect(await count('patients')).toBe(1);
+  it('refuses a file whose accession belongs to another patient, writing nothing for it and keeping the files around it', async () => {
+    const results = await importWorklistFiles(uow, [file('a.wl'), file('b.wl', (ds) => setString(ds, Tags.PatientID, 'P-OTHER')), file('c.wl', undefined, second)]);
+    expect(results).toEqual([
+      { name: 'SITE/a.wl', outcome: 'imported' },
+      { name: 'SITE/b.wl', outcome: 'refused', reason: 'Accession Number already belongs to another patient' },
+      { name: 'SITE/c.wl', outcome: 'imported' },
+    ]);
+    expect(await rows('SELECT patient_id FROM patients ORDER BY patient_id')).toEqual([{ patient_id: base.patientId }, { patient_id: second.patientId }]);
+    expect(await count('scheduled_procedure_steps')).toBe(2);
   });
 
   it('refuses a file whose keys name a step another source created, and leaves that step alone', async () => {

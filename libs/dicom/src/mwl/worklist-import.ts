@@ -29,32 +29,48 @@ export interface WorklistImportOptions {
   readonly sendingApplication?: string;
 }
 
+/** Files per transaction: a commit per file would cost a WAL flush per file. */
+const BATCH = 100;
 /** A transaction that lost a race for a step (40001) or a deadlock (40P01) is tried again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 3;
 
+type Mapped = { file: WorklistFile; cmd: ImportWorklistItemCommand } | { file: WorklistFile; refused: string };
+
 /**
  * Core of `import-worklist <folder>`: each decoded `.wl` file is mapped to an import command and
  * run through the import use case (ImportWorklistItem: the order use case, with the rules a file
- * lives by) in a unit of work of its own, so a refused file is reported with its reason and the
- * others are kept. Files are taken in the order given: of two files with the same keys the first
- * one imported keeps them.
+ * lives by). Files go in batches, one unit of work each; when something in a batch fails, the
+ * batch is rolled back and run again one unit of work per file, so that a refused file is
+ * reported with its reason and the others are kept. Files are taken in the order given: of two
+ * files with the same keys the first one imported keeps them.
  */
 export async function importWorklistFiles(uow: UnitOfWork, files: readonly WorklistFile[], options: WorklistImportOptions = {}): Promise<ImportedFile[]> {
   const useCase = new ImportWorklistItem(options.sendingApplication ?? 'WORKLIST-IMPORT');
   const results: ImportedFile[] = [];
-  for (const file of files) results.push(await importOne(uow, useCase, file));
+  for (let i = 0; i < files.length; i += BATCH) results.push(...(await importBatch(uow, useCase, files.slice(i, i + BATCH).map(mapped))));
   return results;
 }
 
-async function importOne(uow: UnitOfWork, useCase: ImportWorklistItem, file: WorklistFile): Promise<ImportedFile> {
-  let cmd: ImportWorklistItemCommand;
+async function importBatch(uow: UnitOfWork, useCase: ImportWorklistItem, batch: Mapped[]): Promise<ImportedFile[]> {
+  const items = batch.flatMap((m) => ('cmd' in m ? [m] : []));
+  let outcomes: Map<WorklistFile, ImportItemOutcome>;
   try {
-    cmd = mapWorklistDataset(file.dataset, file.name);
-  } catch (err) {
-    if (err instanceof WorklistFileError) return { name: file.name, outcome: 'refused', reason: err.message };
-    throw err;
+    outcomes = await uow.run(async (tx) => {
+      const done = new Map<WorklistFile, ImportItemOutcome>();
+      for (const { file, cmd } of items) done.set(file, await useCase.execute(tx, cmd));
+      return done;
+    });
+  } catch {
+    // which file failed, and whether it is the file's fault, only a transaction of its own can tell
+    const results: ImportedFile[] = [];
+    for (const m of batch) results.push('cmd' in m ? await importOne(uow, useCase, m.file, m.cmd) : refused(m.file, m.refused));
+    return results;
   }
+  return batch.map((m) => ('cmd' in m ? { name: m.file.name, outcome: outcomes.get(m.file)! } : refused(m.file, m.refused)));
+}
+
+async function importOne(uow: UnitOfWork, useCase: ImportWorklistItem, file: WorklistFile, cmd: ImportWorklistItemCommand): Promise<ImportedFile> {
   for (let attempt = 1; ; attempt++) {
     try {
       return { name: file.name, outcome: await uow.run((tx) => useCase.execute(tx, cmd)) };
@@ -62,9 +78,22 @@ async function importOne(uow: UnitOfWork, useCase: ImportWorklistItem, file: Wor
       if (attempt < ATTEMPTS && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
       const reason = refusalReason(err);
       if (!reason) throw err;
-      return { name: file.name, outcome: 'refused', reason };
+      return refused(file, reason);
     }
   }
+}
+
+function mapped(file: WorklistFile): Mapped {
+  try {
+    return { file, cmd: mapWorklistDataset(file.dataset, file.name) };
+  } catch (err) {
+    if (err instanceof WorklistFileError) return { file, refused: err.message };
+    throw err;
+  }
+}
+
+function refused(file: WorklistFile, reason: string): ImportedFile {
+  return { name: file.name, outcome: 'refused', reason };
 }
 
 /** The import's domain refusals in the words of a worklist file: code, then what the error is about. */

@@ -67,12 +67,17 @@ export class ImportWorklistItem {
   async execute(tx: Pick<TransactionContext, 'workflow' | 'worklistImport'>, cmd: ImportWorklistItemCommand): Promise<ImportItemOutcome> {
     const { workflow: store, worklistImport: reads } = tx;
     const procedure = cmd.order.procedures[0];
-    const patient = await store.resolvePatient(cmd.patient.identifier);
-    const order = await findOrder(store, reads, cmd, patient?.ref, this.sendingApplication);
+    // reads that do not depend on each other are sent together (one round trip on a pipelined connection)
+    const [patient, byAccession] = await Promise.all([
+      store.resolvePatient(cmd.patient.identifier),
+      cmd.order.accessionNumber ? store.findOrder({ accessionNumber: cmd.order.accessionNumber, sendingApplication: this.sendingApplication }) : null,
+    ]);
+    // without an accession number, the patient and the Requested Procedure ID name the order (a file has no other key for it)
+    const order = cmd.order.accessionNumber ? byAccession : patient ? await reads.findOrderWithoutAccession(patient.ref, procedure.requestedProcedureId) : null;
     if (order && order.patientRef !== patient?.ref) throw refusal('accession number belongs to another patient', subjectOf('order', 'accessionNumber', cmd.order.origin));
-    const origins = order ? await reads.stepOrigins(order.ref) : [];
+    const [origins, procedures] = order ? await Promise.all([reads.stepOrigins(order.ref), store.findProcedures(order.ref)]) : [[], []];
     const fromThisFile = (o: StepOrigin) => o.createdBy?.kind === 'import' && o.createdBy.ref === cmd.file;
-    const stored = order ? (await store.findProcedures(order.ref)).find((p) => p.requestedProcedureId === procedure.requestedProcedureId) : undefined;
+    const stored = procedures.find((p) => p.requestedProcedureId === procedure.requestedProcedureId);
     const storedSteps = stored ? origins.filter((o) => o.procedureRef === stored.ref) : [];
     const ownsOrder = origins.every(fromThisFile);
     const ownsProcedure = storedSteps.every(fromThisFile);
@@ -106,12 +111,6 @@ export class ImportWorklistItem {
     const outcome = await this.orders.apply(importView(store, patient?.ref, order), place, source);
     return outcome.stepsCreated > 0 ? 'imported' : 'updated';
   }
-}
-
-/** By accession number; without one, by patient and Requested Procedure ID (a file has no other key for it). */
-async function findOrder(store: WorkflowStore, reads: WorklistImportStore, cmd: ImportWorklistItemCommand, patientRef: string | undefined, sendingApplication: string): Promise<OrderRecord | null> {
-  if (cmd.order.accessionNumber) return store.findOrder({ accessionNumber: cmd.order.accessionNumber, sendingApplication });
-  return patientRef ? reads.findOrderWithoutAccession(patientRef, cmd.order.procedures[0].requestedProcedureId) : null;
 }
 
 /**
