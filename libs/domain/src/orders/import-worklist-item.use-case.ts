@@ -1,6 +1,6 @@
-import { DomainError, DomainErrorCode, subjectOf } from '../common';
+import { DomainError, DomainErrorCode, ErrorSubject, subjectOf } from '../common';
 import { PatientDemographics } from '../patients';
-import type { ChangeSource, OrderRecord, TransactionContext, WorkflowStore } from '../workflow';
+import type { ChangeSource, OrderRecord, ProcedureRecord, TransactionContext, WorkflowStore } from '../workflow';
 import { OrderGroupCommand, PlaceOrdersCommand, ProcedureStepInput, RequestedProcedureInput, VisitInput } from './order-commands';
 import { OrderEvent } from './order-event';
 import { OrderService } from './order.service';
@@ -65,59 +65,92 @@ export class ImportWorklistItem {
   constructor(private readonly sendingApplication: string) {}
 
   async execute(tx: Pick<TransactionContext, 'workflow' | 'worklistImport'>, cmd: ImportWorklistItemCommand): Promise<ImportItemOutcome> {
-    const { workflow: store, worklistImport: reads } = tx;
-    const procedure = cmd.order.procedures[0];
-    // reads that do not depend on each other are sent together (one round trip on a pipelined connection)
-    const [patient, byAccession] = await Promise.all([
-      store.resolvePatient(cmd.patient.identifier),
-      cmd.order.accessionNumber ? store.findOrder({ accessionNumber: cmd.order.accessionNumber, sendingApplication: this.sendingApplication }) : null,
-    ]);
-    // without an accession number, the patient and the Requested Procedure ID name the order (a file has no other key for it)
-    const order = cmd.order.accessionNumber ? byAccession : patient ? await reads.findOrderWithoutAccession(patient.ref, procedure.requestedProcedureId) : null;
-    if (order && order.patientRef !== patient?.ref) throw refusal('accession number belongs to another patient', subjectOf('order', 'accessionNumber', cmd.order.origin));
-    const [origins, procedures] = order ? await Promise.all([reads.stepOrigins(order.ref), store.findProcedures(order.ref)]) : [[], []];
-    const fromThisFile = (o: StepOrigin) => o.createdBy?.kind === 'import' && o.createdBy.ref === cmd.file;
-    const stored = procedures.find((p) => p.requestedProcedureId === procedure.requestedProcedureId);
-    const storedSteps = stored ? origins.filter((o) => o.procedureRef === stored.ref) : [];
-    const ownsOrder = origins.every(fromThisFile);
-    const ownsProcedure = storedSteps.every(fromThisFile);
-
-    if (stored && cmd.studyUidGiven && stored.studyInstanceUid !== procedure.studyInstanceUid) {
-      if (!ownsProcedure) throw refusal('requested procedure belongs to another study', subjectOf('requested-procedure', 'requestedProcedureId', procedure.origin));
-      throw new DomainError(DomainErrorCode.UnchangeableValue, 'study instance UID differs from the imported one', subjectOf('requested-procedure', 'studyInstanceUid', procedure.origin));
-    }
-    for (const step of procedure.steps) {
-      const taken = storedSteps.find((o) => o.spsId === step.spsId && !fromThisFile(o));
-      if (taken) throw stepTaken(taken, step);
-    }
-
-    const known = stored && procedure.steps.map((s) => storedSteps.find((o) => o.spsId === s.spsId));
-    if (order && stored && known && known.every(Boolean)) {
-      const differs = await Promise.all([
-        ownsOrder && reads.orderDiffers(order.ref, cmd.order, cmd.visit),
-        ownsProcedure && reads.procedureDiffers(stored.ref, procedure),
-        ...procedure.steps.map((s, i) => reads.stepDiffers(known[i]!.stepRef, s)),
-      ]);
-      if (!differs.some(Boolean)) return 'unchanged';
-    }
-
+    const found = await this.find(tx, cmd);
+    refuseWhatIsNotTheFiles(cmd, found);
+    if (await isUnchanged(tx.worklistImport, cmd, found)) return 'unchanged';
     const place: PlaceOrdersCommand = {
       patient: cmd.patient,
-      visit: ownsOrder ? cmd.visit : {},
-      groups: [{ ...(ownsOrder ? cmd.order : orderKeys(cmd.order)), procedures: [ownsProcedure ? procedure : procedureKeys(procedure)] }],
+      visit: found.ownsOrder ? cmd.visit : {},
+      groups: [{ ...(found.ownsOrder ? cmd.order : orderKeys(cmd.order)), procedures: [found.ownsProcedure ? cmd.order.procedures[0] : procedureKeys(cmd.order.procedures[0])] }],
       sendingApplication: this.sendingApplication,
     };
     const source: ChangeSource = { kind: 'import', ref: cmd.file };
-    const outcome = await this.orders.apply(importView(store, patient?.ref, order), place, source);
+    const outcome = await this.orders.apply(importView(tx.workflow, found), place, source);
     return outcome.stepsCreated > 0 ? 'imported' : 'updated';
   }
+
+  /** What the file's keys name already, and whether all of it came from this file. */
+  private async find({ workflow: store, worklistImport: reads }: Pick<TransactionContext, 'workflow' | 'worklistImport'>, cmd: ImportWorklistItemCommand): Promise<Found> {
+    const rpId = cmd.order.procedures[0].requestedProcedureId;
+    const accessionNumber = cmd.order.accessionNumber;
+    // reads that do not depend on each other are sent together (one round trip on a pipelined connection)
+    const [patient, byAccession] = await Promise.all([
+      store.resolvePatient(cmd.patient.identifier),
+      accessionNumber ? store.findOrder({ accessionNumber, sendingApplication: this.sendingApplication }) : null,
+    ]);
+    // without an accession number, the patient and the Requested Procedure ID name the order (a file has no other key for it)
+    const order = accessionNumber ? byAccession : patient ? await reads.findOrderWithoutAccession(patient.ref, rpId) : null;
+    const [origins, procedures] = order ? await Promise.all([reads.stepOrigins(order.ref), store.findProcedures(order.ref)]) : [[], []];
+    const fromThisFile = (o: StepOrigin) => o.createdBy?.kind === 'import' && o.createdBy.ref === cmd.file;
+    const procedure = procedures.find((p) => p.requestedProcedureId === rpId);
+    const steps = procedure ? origins.filter((o) => o.procedureRef === procedure.ref) : [];
+    return {
+      patientRef: patient?.ref,
+      order,
+      procedure,
+      steps: steps.map((o) => ({ ...o, fromThisFile: fromThisFile(o) })),
+      ownsOrder: origins.every(fromThisFile),
+      ownsProcedure: steps.every(fromThisFile),
+    };
+  }
+}
+
+interface Found {
+  /** Undefined: a patient this import creates. */
+  patientRef?: string;
+  order: OrderRecord | null;
+  procedure?: ProcedureRecord;
+  /** The procedure's steps. */
+  steps: (StepOrigin & { fromThisFile: boolean })[];
+  /** Every step under the order (under the procedure) came from this file, so the file's values are its values. */
+  ownsOrder: boolean;
+  ownsProcedure: boolean;
+}
+
+function refuseWhatIsNotTheFiles(cmd: ImportWorklistItemCommand, found: Found): void {
+  const input = cmd.order.procedures[0];
+  if (found.order && found.order.patientRef !== found.patientRef) {
+    throw refusal('accession number belongs to another patient', subjectOf('order', 'accessionNumber', cmd.order.origin));
+  }
+  if (found.procedure && cmd.studyUidGiven && found.procedure.studyInstanceUid !== input.studyInstanceUid) {
+    if (!found.ownsProcedure) throw refusal('requested procedure belongs to another study', subjectOf('requested-procedure', 'requestedProcedureId', input.origin));
+    throw new DomainError(DomainErrorCode.UnchangeableValue, 'study instance UID differs from the imported one', subjectOf('requested-procedure', 'studyInstanceUid', input.origin));
+  }
+  for (const step of input.steps) {
+    const taken = found.steps.find((o) => o.spsId === step.spsId && !o.fromThisFile);
+    if (taken) throw stepTaken(taken, step);
+  }
+}
+
+/** Everything the file names is there and no value the file may write differs. */
+async function isUnchanged(reads: WorklistImportStore, cmd: ImportWorklistItemCommand, found: Found): Promise<boolean> {
+  const input = cmd.order.procedures[0];
+  const { order, procedure } = found;
+  const steps = input.steps.map((s) => found.steps.find((o) => o.spsId === s.spsId));
+  if (!order || !procedure || !steps.every(Boolean)) return false;
+  const differs = await Promise.all([
+    found.ownsOrder && reads.orderDiffers(order.ref, cmd.order, cmd.visit),
+    found.ownsProcedure && reads.procedureDiffers(procedure.ref, input),
+    ...input.steps.map((s, i) => reads.stepDiffers(steps[i]!.stepRef, s)),
+  ]);
+  return !differs.some(Boolean);
 }
 
 /**
  * The store as the order use case sees it for a file: the patient row, when there is one, is
  * left as it is, and the order is the one the import's keys found (or none yet).
  */
-function importView(store: WorkflowStore, patientRef: string | undefined, order: OrderRecord | null): WorkflowStore {
+function importView(store: WorkflowStore, { patientRef, order }: Found): WorkflowStore {
   const overrides: Partial<WorkflowStore> = {
     upsertPatient: async (d) => patientRef ?? store.upsertPatient(d),
     findOrder: async (key) => order ?? (key.accessionNumber ? store.findOrder(key) : null),
@@ -142,7 +175,7 @@ function procedureKeys(p: ImportedProcedureInput): ImportedProcedureInput {
   return { requestedProcedureId: p.requestedProcedureId, studyInstanceUid: p.studyInstanceUid, steps: p.steps, origin: p.origin };
 }
 
-function refusal(message: string, subject: ReturnType<typeof subjectOf>): DomainError {
+function refusal(message: string, subject: ErrorSubject): DomainError {
   return new DomainError(DomainErrorCode.DuplicateOrder, message, subject);
 }
 
