@@ -80,6 +80,36 @@ describe('importWorklistFiles (integration)', () => {
     expect(await rows('SELECT start_time FROM scheduled_procedure_steps')).toEqual([{ start_time: '1745' }]);
   });
 
+  it('meets the lifecycle as an order does: a step HL7 cancelled since is not changed by its file', async () => {
+    const hl7 = new Hl7InboundService(uow, HL7, capturingLogger([]));
+    await importWorklistFiles(uow, [file('a.wl')]);
+    const ack = await hl7.handle(Buffer.from(orderMessage(base, 'CA')), { peer: '127.0.0.1', connectionId: 'int-import' });
+    expect(parseAck(ack).code).toBe('AA');
+    expect((await recordOf(base.accession)).history.map((h) => [h.to_status, h.event, h.source_kind])).toEqual([
+      ['SCHEDULED', 'order.placed', 'import'],
+      ['CANCELED', 'order.cancelled', 'hl7'],
+    ]);
+    expect((await importWorklistFiles(uow, [file('a.wl')])).map((r) => r.outcome)).toEqual(['unchanged']);
+    const [r] = await importWorklistFiles(uow, [file('a.wl', (_ds, step) => setString(step, Tags.ScheduledProcedureStepStartTime, '1745'))]);
+    expect(r).toEqual({ name: 'SITE/a.wl', outcome: 'refused', reason: 'procedure step is canceled: order was called off' });
+    expect(await rows('SELECT status, start_time FROM scheduled_procedure_steps')).toEqual([{ status: 'CANCELED', start_time: base.time }]);
+  });
+
+  it('knows the steps an earlier release imported (history event `import`) as its file\'s', async () => {
+    await importWorklistFiles(uow, [file('a.wl')]);
+    await pool.query(`UPDATE study_transitions SET event = 'import'`);
+    expect((await importWorklistFiles(uow, [file('a.wl')])).map((r) => r.outcome)).toEqual(['unchanged']);
+    const [r] = await importWorklistFiles(uow, [file('a.wl', (_ds, step) => setString(step, Tags.ScheduledProcedureStepStartTime, '1745'))]);
+    expect(r.outcome).toBe('updated');
+  });
+
+  it('refuses a file whose Study Instance UID changed since it was imported', async () => {
+    await importWorklistFiles(uow, [file('a.wl')]);
+    const [r] = await importWorklistFiles(uow, [file('a.wl', (ds) => setString(ds, Tags.StudyInstanceUID, '2.25.4242'))]);
+    expect(r).toEqual({ name: 'SITE/a.wl', outcome: 'refused', reason: 'Study Instance UID differs from the one this file was imported with' });
+    expect(await rows('SELECT study_instance_uid FROM requested_procedures')).toEqual([{ study_instance_uid: base.studyUid }]);
+  });
+
   it('leaves the patient row as it is: a file never overwrites it', async () => {
     await importWorklistFiles(uow, [file('a.wl')]);
     await importWorklistFiles(uow, [file('b.wl', (ds, step) => {
