@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Pool } from 'pg';
 import { Answer, findscu, parseDump, run, Run } from '../support/dcmtk';
 import { RadflowProcess, startRadflow } from '../support/radflow-process';
 import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
@@ -10,7 +11,8 @@ import { DumpItem, DumpLine, dumpWorklistFile } from '../support/worklist-files'
  * `import-worklist` on a folder as a wlmscpfs site has it, files written by DCMTK dump2dcm: every
  * entry is counted and each refused or skipped one listed with its reason, each file becomes an
  * item of its own (served to findscu by the running process), and a re-run changes nothing but
- * what a file changed.
+ * what a file changed. Each imported step is placed as an HL7 order is: a history row (event
+ * `order.placed`, source the file) and an outbox row.
  */
 const CLI = resolve(__dirname, '../../dist/apps/cli/src/main.js');
 const AE = 'RADFLOW';
@@ -53,7 +55,21 @@ describe('import-worklist: every file counted, each file one item (e2e)', () => 
   let folder: string;
   let db: ScratchDatabase;
   let radflow: RadflowProcess | undefined;
+  let sql: Pool;
   const importFolder = (): Promise<Run> => run(process.execPath, [CLI, 'import-worklist', folder], 60000, { DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
+  /** Per step (by its file), its history rows and the outbox rows about it. */
+  const records = async () => {
+    const history = await sql.query(
+      `SELECT scope, from_status, to_status, event, source_kind, source_ref FROM study_transitions WHERE step_ref IS NOT NULL ORDER BY source_ref, id`,
+    );
+    const outbox = await sql.query(
+      `SELECT t.source_ref AS file, o.topic, o.payload->>'event' AS event, o.payload->>'to' AS "to"
+         FROM outbox o JOIN study_transitions t ON t.step_ref = o.aggregate_id AND t.from_status IS NULL ORDER BY t.source_ref, o.id`,
+    );
+    return { history: history.rows, outbox: outbox.rows };
+  };
+  const placedFrom = (file: string) => ({ scope: 'step', from_status: null, to_status: 'SCHEDULED', event: 'order.placed', source_kind: 'import', source_ref: `${AE}/${file}` });
+  const IMPORTED = ['a1.wl', 'a2.wl', 'b-no-accession.wl', 'c-complete.wl'];
   const items = async (): Promise<Answer[]> => {
     const r = await findscu({ port: radflow!.dicomPort, calledAe: AE }, RETURN_KEYS);
     expect(r.run.code).toBe(0);
@@ -79,10 +95,12 @@ describe('import-worklist: every file counted, each file one item (e2e)', () => 
     mkdirSync(join(folder, 'old'));
     copyFileSync(join(folder, 'a1.wl'), join(folder, 'old', 'a1.wl'));
     db = await createScratchDatabase();
+    sql = new Pool({ connectionString: db.url, max: 1 });
   }, 60000);
 
   afterAll(async () => {
     await radflow?.stop();
+    await sql?.end();
     await db?.drop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -103,6 +121,10 @@ describe('import-worklist: every file counted, each file one item (e2e)', () => 
     expect(lines[lines.length - 1]).toBe('10 entries: 4 imported, 0 updated, 0 unchanged, 3 skipped, 3 refused');
     // PHI-free: file names and reasons, never a patient value
     expect(r.stdout).not.toMatch(/TESTPERSON|PX000|ACCX/);
+    // placed as an HL7 order is: one step history row each, and one outbox row announcing it
+    const { history, outbox } = await records();
+    expect(history).toEqual(IMPORTED.map(placedFrom));
+    expect(outbox).toEqual(IMPORTED.map((file) => ({ file: `${AE}/${file}`, topic: 'procedure-step.changed', event: 'order.placed', to: 'SCHEDULED' })));
   });
 
   it('serves each file as its own item: two files of one accession and study differ by station and SPS ID', async () => {
@@ -127,18 +149,29 @@ describe('import-worklist: every file counted, each file one item (e2e)', () => 
 
   it('re-running the folder imports nothing again and finds the same items', async () => {
     const before = await items();
+    const written = await records();
     const r = await importFolder();
     expect(r.code).toBe(3);
     expect(r.stdout.trim().split('\n').pop()).toBe('10 entries: 0 imported, 0 updated, 4 unchanged, 3 skipped, 3 refused');
     expect(await items()).toEqual(before);
+    // nothing to record: no history row, no outbox row
+    expect(await records()).toEqual(written);
   });
 
   it('a file changed since brings its item up to date, once', async () => {
     await dumpWorklistFile(folder, 'c-complete.wl', complete('143000'));
+    const written = await records();
     const first = await importFolder();
     expect(first.stdout.trim().split('\n').pop()).toBe('10 entries: 0 imported, 1 updated, 3 unchanged, 3 skipped, 3 refused');
     const us = (await items()).find((a) => a.get(`${SPS}/0040,0001`) === 'US01');
     expect(us?.get(`${SPS}/0040,0003`)).toBe('143000');
+    // a change of a scheduled step, as an HL7 order update: announced, no state change to record
+    const changed = await records();
+    expect(changed.history).toEqual(written.history);
+    expect(changed.outbox.filter((o) => o.file === `${AE}/c-complete.wl`)).toEqual([
+      { file: `${AE}/c-complete.wl`, topic: 'procedure-step.changed', event: 'order.placed', to: 'SCHEDULED' },
+      { file: `${AE}/c-complete.wl`, topic: 'procedure-step.changed', event: 'order.placed', to: null },
+    ]);
     const again = await importFolder();
     expect(again.stdout.trim().split('\n').pop()).toBe('10 entries: 0 imported, 0 updated, 4 unchanged, 3 skipped, 3 refused');
   });

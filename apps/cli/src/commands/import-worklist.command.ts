@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { Pool } from 'pg';
 import { Env } from '@radflow/config';
 import { ImportOutcome, importWorklistFiles, readWorklistFile, WorklistFile } from '@radflow/dicom';
-import { createDataSource, migrate, resolveDatabase } from '@radflow/persistence';
+import { createDataSource, migrate, PgUnitOfWork, resolveDatabase } from '@radflow/persistence';
 
 const BATCH = 500;
 /** Some file was refused: the others are in, the listed ones need a look (README). */
@@ -34,7 +33,8 @@ export async function importWorklistCommand(env: Readonly<Env>, args: string[]):
   await ds.initialize();
   await migrate(ds);
   await ds.destroy();
-  const pool = new Pool({ connectionString: db.url, max: 2 });
+  // files are imported one after the other, one transaction each: one connection is all it uses
+  const uow = new PgUnitOfWork(db.url, 1, { statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS, idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS });
   const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   const report = (source: string, outcome: Outcome, reason?: string): void => {
     counts[outcome]++;
@@ -54,10 +54,10 @@ export async function importWorklistCommand(env: Readonly<Env>, args: string[]):
           report(entry.source, 'refused', `unreadable: ${unreadableReason(e)}`);
         }
       }
-      for (const r of await importWorklistFiles(pool, batch)) report(r.name, r.outcome, r.reason);
+      for (const r of await importWorklistFiles(uow, batch)) report(r.name, r.outcome, r.reason);
     }
   } finally {
-    await pool.end();
+    await uow.close();
     await db.embedded?.stop();
   }
   process.stdout.write(`${entries.length} entries: ${OUTCOMES.map((o) => `${counts[o]} ${o}`).join(', ')}\n`);

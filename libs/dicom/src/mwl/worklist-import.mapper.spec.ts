@@ -4,10 +4,13 @@ import { DatasetDecodeError } from '../dimse/dataset.errors';
 import { createDataset, DicomDataset, DicomElement, getString, tag } from '../dimse/dicom-dataset';
 import { Tags } from '../dimse/dicom-dictionary';
 import { readWorklistFile } from './worklist-file.reader';
-import { mapWorklistDataset as mapWith, startInstant, WorklistFileError } from './worklist-import.mapper';
+import { ImportWorklistItemCommand } from '@radflow/domain';
+import { mapWorklistDataset as mapWith, WorklistFileError } from './worklist-import.mapper';
 
 const SOURCE = 'RADFLOW/wl0000001.wl';
 const mapWorklistDataset = (ds: DicomDataset, source = SOURCE) => mapWith(ds, source);
+const procedureOf = (cmd: ImportWorklistItemCommand) => cmd.order.procedures[0];
+const stepsOf = (cmd: ImportWorklistItemCommand) => procedureOf(cmd).steps;
 
 type El = [number, DicomElement];
 const s = (t: number, vr: string, value: string): El => [t, { vr, value } as DicomElement];
@@ -44,13 +47,14 @@ function wl(overrides: El[] = [], steps: El[][] = [[s(Tags.ScheduledProcedureSte
 describe('mapWorklistDataset', () => {
   it('maps patient, order, requested procedure and steps', () => {
     const rows = mapWorklistDataset(wl());
-    expect(rows.patient).toMatchObject({ patient_id: 'P0000001', issuer: 'HOSP_A', name: 'Yamada^Tarou', name_ideographic: '山田^太郎', birth_date: '19700101' });
-    expect(rows.order.accession_number).toBe('A00000001');
-    expect(rows.procedure).toMatchObject({ requested_procedure_id: 'RP0000001', study_instance_uid: '2.25.1234' });
-    expect(rows.steps).toHaveLength(1);
-    expect(rows.steps[0]).toMatchObject({ sps_id: 'SPS0000001', modality: 'CT', station_ae_titles: ['CT01', 'CT02'], start_date: '20261212', start_time: '093000' });
-    expect(JSON.parse(rows.steps[0].protocol_codes as string)).toEqual([{ value: 'P1', scheme: '99RAD', meaning: 'Chest' }]);
-    expect(rows.steps[0].start_at).toEqual(new Date(2026, 11, 12, 9, 30, 0));
+    expect(rows.file).toBe(SOURCE);
+    expect(rows.patient).toMatchObject({ identifier: { id: 'P0000001', issuer: 'HOSP_A' }, name: 'Yamada^Tarou', nameIdeographic: '山田^太郎', birthDate: '19700101' });
+    expect(rows.order.event).toBe('order.placed');
+    expect(rows.order.accessionNumber).toBe('A00000001');
+    expect(procedureOf(rows)).toMatchObject({ requestedProcedureId: 'RP0000001', studyInstanceUid: '2.25.1234' });
+    expect(stepsOf(rows)).toHaveLength(1);
+    expect(stepsOf(rows)[0]).toMatchObject({ spsId: 'SPS0000001', modality: 'CT', stationAeTitles: ['CT01', 'CT02'], startDate: '20261212', startTime: '093000' });
+    expect(stepsOf(rows)[0].protocolCodes).toEqual([{ value: 'P1', scheme: '99RAD', meaning: 'Chest' }]);
   });
 
   it('derives missing keys deterministically, so a re-import finds the same rows', () => {
@@ -59,10 +63,10 @@ describe('mapWorklistDataset', () => {
     ds.delete(Tags.StudyInstanceUID);
     const a = mapWorklistDataset(ds);
     const b = mapWorklistDataset(ds);
-    expect(a.procedure.requested_procedure_id).toMatch(/^RP[0-9A-HJKMNP-TV-Z]{14}$/);
-    expect(a.steps.map((st) => st.sps_id)).toEqual([expect.stringMatching(/^SPS[0-9A-HJKMNP-TV-Z]{13}$/), expect.stringMatching(/^SPS/)]);
-    expect(new Set(a.steps.map((st) => st.sps_id)).size).toBe(2);
-    expect(a.procedure.study_instance_uid).toMatch(/^2\.25\.\d{20,39}$/);
+    expect(procedureOf(a).requestedProcedureId).toMatch(/^RP[0-9A-HJKMNP-TV-Z]{14}$/);
+    expect(stepsOf(a).map((st) => st.spsId)).toEqual([expect.stringMatching(/^SPS[0-9A-HJKMNP-TV-Z]{13}$/), expect.stringMatching(/^SPS/)]);
+    expect(new Set(stepsOf(a).map((st) => st.spsId)).size).toBe(2);
+    expect(procedureOf(a).studyInstanceUid).toMatch(/^2\.25\.\d{20,39}$/);
     expect(a.studyUidGiven).toBe(false);
     expect(b).toEqual(a);
   });
@@ -73,13 +77,13 @@ describe('mapWorklistDataset', () => {
     ds.delete(Tags.RequestedProcedureID);
     ds.delete(Tags.StudyInstanceUID);
     const rows = mapWorklistDataset(ds);
-    expect(rows.order.accession_number).toBeUndefined();
-    expect(rows.procedure.requested_procedure_id).toMatch(/^RP.{14}$/);
-    expect(rows.steps[0].sps_id).toMatch(/^SPS.{13}$/);
+    expect(rows.order.accessionNumber).toBeUndefined();
+    expect(procedureOf(rows).requestedProcedureId).toMatch(/^RP.{14}$/);
+    expect(stepsOf(rows)[0].spsId).toMatch(/^SPS.{13}$/);
     // another file without accession gets its own procedure and study
     const other = mapWorklistDataset(ds, 'RADFLOW/wl0000002.wl');
-    expect(other.procedure.requested_procedure_id).not.toBe(rows.procedure.requested_procedure_id);
-    expect(other.procedure.study_instance_uid).not.toBe(rows.procedure.study_instance_uid);
+    expect(procedureOf(other).requestedProcedureId).not.toBe(procedureOf(rows).requestedProcedureId);
+    expect(procedureOf(other).studyInstanceUid).not.toBe(procedureOf(rows).studyInstanceUid);
   });
 
   it('generates ids distinct per file: same accession, no step ids, only the station differs', () => {
@@ -93,23 +97,23 @@ describe('mapWorklistDataset', () => {
     };
     const a = mapWorklistDataset(file('CT01'), 'RADFLOW/a.wl');
     const b = mapWorklistDataset(file('CT02'), 'RADFLOW/b.wl');
-    expect(a.order.accession_number).toBe(b.order.accession_number);
+    expect(a.order.accessionNumber).toBe(b.order.accessionNumber);
     // one study: one requested procedure (the RP ID comes from the Study Instance UID) …
-    expect(a.procedure.requested_procedure_id).toBe(b.procedure.requested_procedure_id);
+    expect(procedureOf(a).requestedProcedureId).toBe(procedureOf(b).requestedProcedureId);
     // … and a step of its own per file
-    expect(a.steps[0].sps_id).not.toBe(b.steps[0].sps_id);
-    expect([a.steps[0].station_ae_titles, b.steps[0].station_ae_titles]).toEqual([['CT01'], ['CT02']]);
+    expect(stepsOf(a)[0].spsId).not.toBe(stepsOf(b)[0].spsId);
+    expect([stepsOf(a)[0].stationAeTitles, stepsOf(b)[0].stationAeTitles]).toEqual([['CT01'], ['CT02']]);
     // stable: the same file maps to the same ids again
-    expect(mapWorklistDataset(file('CT02'), 'RADFLOW/b.wl').steps[0].sps_id).toBe(b.steps[0].sps_id);
+    expect(stepsOf(mapWorklistDataset(file('CT02'), 'RADFLOW/b.wl'))[0].spsId).toBe(stepsOf(b)[0].spsId);
     // the same file name in another folder is another file
-    expect(mapWorklistDataset(file('CT02'), 'MR/b.wl').steps[0].sps_id).not.toBe(b.steps[0].sps_id);
+    expect(stepsOf(mapWorklistDataset(file('CT02'), 'MR/b.wl'))[0].spsId).not.toBe(stepsOf(b)[0].spsId);
   });
 
   it('keeps the ids a file carries', () => {
     const a = mapWorklistDataset(wl(), 'RADFLOW/a.wl');
     const b = mapWorklistDataset(wl(), 'RADFLOW/b.wl');
-    expect([a.procedure.requested_procedure_id, a.steps[0].sps_id]).toEqual(['RP0000001', 'SPS0000001']);
-    expect(b.steps[0].sps_id).toBe('SPS0000001');
+    expect([procedureOf(a).requestedProcedureId, stepsOf(a)[0].spsId]).toEqual(['RP0000001', 'SPS0000001']);
+    expect(stepsOf(b)[0].spsId).toBe('SPS0000001');
     expect(a.studyUidGiven).toBe(true);
   });
 
@@ -118,17 +122,20 @@ describe('mapWorklistDataset', () => {
     ds.delete(Tags.RequestedProcedureID);
     ds.delete(Tags.StudyInstanceUID);
     const rows = mapWorklistDataset(ds, `${'F'.repeat(200)}/${'x'.repeat(200)}.wl`);
-    for (const id of [rows.procedure.requested_procedure_id, ...rows.steps.map((st) => st.sps_id)]) expect(id.length).toBeLessThanOrEqual(16);
+    for (const id of [procedureOf(rows).requestedProcedureId, ...stepsOf(rows).map((st) => st.spsId)]) expect(id.length).toBeLessThanOrEqual(16);
     const other = wl([s(Tags.PatientID, 'LO', 'P9999999')], [[], [], []]);
     other.delete(Tags.RequestedProcedureID);
     other.delete(Tags.StudyInstanceUID);
     const same = mapWorklistDataset(other, `${'F'.repeat(200)}/${'x'.repeat(200)}.wl`);
-    expect(same.steps.map((st) => st.sps_id)).toEqual(rows.steps.map((st) => st.sps_id));
+    expect(stepsOf(same).map((st) => st.spsId)).toEqual(stepsOf(rows).map((st) => st.spsId));
   });
 
-  it('uses the UTC offset when the file gives one', () => {
-    expect(startInstant('20261212', '0930', '+0100')).toEqual(new Date(Date.UTC(2026, 11, 12, 8, 30)));
-    expect(startInstant('2026-12-12', undefined, undefined)).toBeUndefined();
+  it('refuses a scheduled start it cannot read, naming the attribute and not the value', () => {
+    expect(() => mapWorklistDataset(wl([], [[s(Tags.ScheduledProcedureStepStartDate, 'DA', '2026-12-12')]]))).toThrow(
+      new WorklistFileError('Scheduled Procedure Step Start Date (0040,0002) is not in DICOM form'),
+    );
+    expect(() => mapWorklistDataset(wl([s(Tags.TimezoneOffsetFromUTC, 'SH', '+1')]))).toThrow(WorklistFileError);
+    expect(stepsOf(mapWorklistDataset(wl([s(Tags.TimezoneOffsetFromUTC, 'SH', '+0100')])))[0]).toMatchObject({ startDate: '20261212', startTime: '093000', timezoneOffset: '+0100' });
   });
 });
 
@@ -153,7 +160,7 @@ describe('readWorklistFile', () => {
   ])('reads %s', (_name, ts, options) => {
     const ds = readWorklistFile(part10(wl(), ts, options));
     expect(getString(ds, Tags.PatientName)).toBe('Yamada^Tarou=山田^太郎');
-    expect(mapWorklistDataset(ds).steps[0].station_ae_titles).toEqual(['CT01', 'CT02']);
+    expect(stepsOf(mapWorklistDataset(ds))[0].stationAeTitles).toEqual(['CT01', 'CT02']);
   });
 
   it('reads a bare dataset without meta information', () => {

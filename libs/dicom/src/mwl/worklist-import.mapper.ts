@@ -1,32 +1,24 @@
 import { createHash } from 'node:crypto';
+import { CodedEntry, DicomPriority, ImportedStepInput, ImportWorklistItemCommand, IssuerRef, OrderEvent, PatientIdentifier } from '@radflow/domain';
 import { DicomDataset, getNumbers, getSequence, getString } from '../dimse/dicom-dataset';
 import { Tags } from '../dimse/dicom-dictionary';
 import { generatedRequestedProcedureId, generatedStepId } from './worklist-import.ids';
-
-/** Column values of one worklist file, ready for the patients … scheduled_procedure_steps rows. */
-export interface WorklistRows {
-  patient: Record<string, unknown> & { patient_id: string; issuer: string };
-  /** No accession_number: the file has none (Type 2 in MWL), the item answers it empty. */
-  order: Record<string, unknown> & { accession_number?: string };
-  procedure: Record<string, unknown> & { requested_procedure_id: string; study_instance_uid: string };
-  steps: Array<Record<string, unknown> & { sps_id: string }>;
-  /** False when study_instance_uid was derived because the file has none. */
-  studyUidGiven: boolean;
-}
 
 /** The file cannot become a worklist entry; the import reports it and goes on with the next file. */
 export class WorklistFileError extends Error {
   override readonly name = 'WorklistFileError';
 }
 
+const DICOM_PRIORITIES: ReadonlySet<string> = new Set<DicomPriority>(['STAT', 'HIGH', 'ROUTINE', 'MEDIUM', 'LOW']);
+
 /**
- * One `.wl` dataset → rows. Patient ID and one Scheduled Procedure Step item are required; the
- * Accession Number may be empty (Type 2 in MWL). A missing Requested Procedure ID or SPS ID is
- * generated (worklist-import.ids.ts) from `source`, the file's `<folder name>/<file name>`, and a
- * missing Study Instance UID derived from the keys, so importing the same file twice yields the
- * same keys and two files never share generated ones.
+ * One `.wl` dataset → the import command. Patient ID and one Scheduled Procedure Step item are
+ * required; the Accession Number may be empty (Type 2 in MWL). A missing Requested Procedure ID or
+ * SPS ID is generated (worklist-import.ids.ts) from `source`, the file's `<folder name>/<file name>`,
+ * and a missing Study Instance UID derived from the keys, so importing the same file twice yields
+ * the same keys and two files never share generated ones.
  */
-export function mapWorklistDataset(ds: DicomDataset, source: string): WorklistRows {
+export function mapWorklistDataset(ds: DicomDataset, source: string): ImportWorklistItemCommand {
   const accession = text(ds, Tags.AccessionNumber);
   const patientId = text(ds, Tags.PatientID);
   if (!patientId) throw new WorklistFileError('no Patient ID (0010,0020)');
@@ -36,98 +28,103 @@ export function mapWorklistDataset(ds: DicomDataset, source: string): WorklistRo
   const rpId = text(ds, Tags.RequestedProcedureID) ?? generatedRequestedProcedureId(source, studyUid);
   const [name, ideographic, phonetic] = (text(ds, Tags.PatientName) ?? '').split('=');
   const qualifiers = getSequence(ds, Tags.IssuerOfPatientIDQualifiersSequence)?.[0];
-  const offset = text(ds, Tags.TimezoneOffsetFromUTC);
+  const offset = checked(text(ds, Tags.TimezoneOffsetFromUTC), UTC_OFFSET, 'Timezone Offset From UTC (0008,0201)');
+  const priority = text(ds, Tags.RequestedProcedurePriority)?.toUpperCase();
+  const dicomPriority = priority && DICOM_PRIORITIES.has(priority) ? (priority as DicomPriority) : undefined;
   return {
+    file: source,
     patient: {
-      patient_id: patientId,
-      issuer: text(ds, Tags.IssuerOfPatientID) ?? '',
-      issuer_universal_id: qualifiers && text(qualifiers, Tags.UniversalEntityID),
-      issuer_universal_id_type: qualifiers && text(qualifiers, Tags.UniversalEntityIDType),
-      identifier_type_code: qualifiers && text(qualifiers, Tags.IdentifierTypeCode),
+      identifier: {
+        id: patientId,
+        issuer: text(ds, Tags.IssuerOfPatientID) ?? '',
+        universalId: qualifiers && text(qualifiers, Tags.UniversalEntityID),
+        universalIdType: qualifiers && text(qualifiers, Tags.UniversalEntityIDType),
+        typeCode: qualifiers && text(qualifiers, Tags.IdentifierTypeCode),
+      },
+      otherIdentifiers: otherIds(ds),
       name: name || undefined,
-      name_ideographic: ideographic || undefined,
-      name_phonetic: phonetic || undefined,
-      birth_date: text(ds, Tags.PatientBirthDate),
-      birth_time: text(ds, Tags.PatientBirthTime),
+      nameIdeographic: ideographic || undefined,
+      namePhonetic: phonetic || undefined,
+      birthDate: text(ds, Tags.PatientBirthDate),
+      birthTime: text(ds, Tags.PatientBirthTime),
       sex: text(ds, Tags.PatientSex),
-      other_ids: json(otherIds(ds)),
+    },
+    visit: {
+      admissionId: text(ds, Tags.AdmissionID),
+      currentPatientLocation: text(ds, Tags.CurrentPatientLocation),
+      referringPhysician: text(ds, Tags.ReferringPhysicianName),
+      pregnancyStatus: getNumbers(ds, Tags.PregnancyStatus)?.[0],
+      allergies: text(ds, Tags.Allergies),
     },
     order: {
-      accession_number: accession,
-      accession_issuer: json(issuer(getSequence(ds, Tags.IssuerOfAccessionNumberSequence)?.[0])),
-      placer_order_number: text(ds, Tags.PlacerOrderNumberImagingServiceRequest),
-      placer_issuer: json(issuer(getSequence(ds, Tags.OrderPlacerIdentifierSequence)?.[0])),
-      filler_order_number: text(ds, Tags.FillerOrderNumberImagingServiceRequest),
-      filler_issuer: json(issuer(getSequence(ds, Tags.OrderFillerIdentifierSequence)?.[0])),
-      priority: text(ds, Tags.RequestedProcedurePriority),
-      requesting_physician: text(ds, Tags.RequestingPhysician),
-      referring_physician: text(ds, Tags.ReferringPhysicianName),
-      requesting_service: text(ds, Tags.RequestingService),
-      reason_for_procedure: text(ds, Tags.ReasonForTheRequestedProcedure),
-      reason_code: json(code(getSequence(ds, Tags.ReasonForRequestedProcedureCodeSequence)?.[0])),
-      order_entered_by: text(ds, Tags.OrderEnteredBy),
-      callback_phone: text(ds, Tags.OrderCallbackPhoneNumber),
-      institution_name: text(ds, Tags.InstitutionName),
-      admission_id: text(ds, Tags.AdmissionID),
-      current_patient_location: text(ds, Tags.CurrentPatientLocation),
-      medical_alerts: text(ds, Tags.MedicalAlerts),
-      allergies: text(ds, Tags.Allergies),
-      patient_state: text(ds, Tags.PatientState),
-      pregnancy_status: getNumbers(ds, Tags.PregnancyStatus)?.[0],
-      confidentiality_code: text(ds, Tags.ConfidentialityCode),
+      event: OrderEvent.Place,
+      accessionNumber: accession,
+      accessionIssuer: issuer(getSequence(ds, Tags.IssuerOfAccessionNumberSequence)?.[0]),
+      placerOrderNumber: text(ds, Tags.PlacerOrderNumberImagingServiceRequest),
+      placerIssuer: issuer(getSequence(ds, Tags.OrderPlacerIdentifierSequence)?.[0]),
+      fillerOrderNumber: text(ds, Tags.FillerOrderNumberImagingServiceRequest),
+      fillerIssuer: issuer(getSequence(ds, Tags.OrderFillerIdentifierSequence)?.[0]),
+      priority: dicomPriority,
+      requestingPhysician: text(ds, Tags.RequestingPhysician),
+      requestingService: text(ds, Tags.RequestingService),
+      reasonForProcedure: text(ds, Tags.ReasonForTheRequestedProcedure),
+      reasonCode: code(getSequence(ds, Tags.ReasonForRequestedProcedureCodeSequence)?.[0]),
+      orderEnteredBy: text(ds, Tags.OrderEnteredBy),
+      callbackPhone: text(ds, Tags.OrderCallbackPhoneNumber),
+      institutionName: text(ds, Tags.InstitutionName),
+      medicalAlerts: text(ds, Tags.MedicalAlerts),
+      patientState: text(ds, Tags.PatientState),
+      confidentialityCode: text(ds, Tags.ConfidentialityCode),
       comments: text(ds, Tags.ImagingServiceRequestComments),
-    },
-    procedure: {
-      requested_procedure_id: rpId,
-      // Without an accession the file alone names the procedure, so its UID comes from the file too.
-      study_instance_uid: studyUid || (accession ? derivedUid(accession, rpId) : derivedUid('', rpId, source)),
-      description: text(ds, Tags.RequestedProcedureDescription),
-      code: json(code(getSequence(ds, Tags.RequestedProcedureCodeSequence)?.[0])),
-      priority: text(ds, Tags.RequestedProcedurePriority),
-      transport_arrangements: text(ds, Tags.PatientTransportArrangements),
-      location: text(ds, Tags.RequestedProcedureLocation),
-      comments: text(ds, Tags.RequestedProcedureComments),
+      procedures: [
+        {
+          requestedProcedureId: rpId,
+          // Without an accession the file alone names the procedure, so its UID comes from the file too.
+          studyInstanceUid: studyUid || (accession ? derivedUid(accession, rpId) : derivedUid('', rpId, source)),
+          description: text(ds, Tags.RequestedProcedureDescription),
+          code: code(getSequence(ds, Tags.RequestedProcedureCodeSequence)?.[0]),
+          priority: dicomPriority,
+          transportArrangements: text(ds, Tags.PatientTransportArrangements),
+          location: text(ds, Tags.RequestedProcedureLocation),
+          comments: text(ds, Tags.RequestedProcedureComments),
+          steps: spsItems.map((sps, i) => toStep(sps, source, i, offset)),
+        },
+      ],
     },
     studyUidGiven: Boolean(studyUid),
-    steps: spsItems.map((sps, i) => {
-      const date = text(sps, Tags.ScheduledProcedureStepStartDate);
-      const time = text(sps, Tags.ScheduledProcedureStepStartTime);
-      return {
-        sps_id: text(sps, Tags.ScheduledProcedureStepID) ?? generatedStepId(source, i + 1),
-        modality: text(sps, Tags.Modality),
-        station_ae_titles: (text(sps, Tags.ScheduledStationAETitle) ?? '').split('\\').map((v) => v.trim()).filter(Boolean),
-        station_name: text(sps, Tags.ScheduledStationName),
-        location: text(sps, Tags.ScheduledProcedureStepLocation),
-        start_date: date,
-        start_time: time,
-        start_at: date ? startInstant(date, time, offset) : undefined,
-        end_date: text(sps, Tags.ScheduledProcedureStepEndDate),
-        end_time: text(sps, Tags.ScheduledProcedureStepEndTime),
-        timezone_offset: offset,
-        description: text(sps, Tags.ScheduledProcedureStepDescription),
-        protocol_codes: json((getSequence(sps, Tags.ScheduledProtocolCodeSequence) ?? []).map(code).filter(Boolean)),
-        performing_physician: text(sps, Tags.ScheduledPerformingPhysicianName),
-        contrast_agent: text(sps, Tags.RequestedContrastAgent),
-        pre_medication: text(sps, Tags.PreMedication),
-        comments: text(sps, Tags.CommentsOnTheScheduledProcedureStep),
-      };
-    }),
   };
 }
 
-/**
- * The scheduled start as an instant. Without a UTC offset a DICOM date/time is local time at the
- * site, which is this process's time zone (as for HL7 ingest).
- */
-export function startInstant(date: string, time: string | undefined, offset: string | undefined): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
-  if (!m) return undefined;
-  const t = /^(\d{2})(\d{2})?(\d{2})?/.exec(time ?? '') ?? [];
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], t[1] ?? '0', t[2] ?? '0', t[3] ?? '0'].map(Number);
-  const tz = /^([+-])(\d{2})(\d{2})$/.exec(offset ?? '');
-  if (!tz) return new Date(y, mo - 1, d, h, mi, s);
-  const minutes = (tz[1] === '-' ? -1 : 1) * (Number(tz[2]) * 60 + Number(tz[3]));
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - minutes * 60_000);
+/** DICOM DA, TM (without the old colons) and a UTC offset, as the scheduled start is read from them. */
+const DA = /^\d{8}$/;
+const TM = /^\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?$/;
+const UTC_OFFSET = /^[+-]\d{4}$/;
+
+function toStep(sps: DicomDataset, source: string, index: number, offset: string | undefined): ImportedStepInput {
+  return {
+    spsId: text(sps, Tags.ScheduledProcedureStepID) ?? generatedStepId(source, index + 1),
+    modality: text(sps, Tags.Modality),
+    stationAeTitles: (text(sps, Tags.ScheduledStationAETitle) ?? '').split('\\').map((v) => v.trim()).filter(Boolean),
+    stationName: text(sps, Tags.ScheduledStationName),
+    location: text(sps, Tags.ScheduledProcedureStepLocation),
+    startDate: checked(text(sps, Tags.ScheduledProcedureStepStartDate), DA, 'Scheduled Procedure Step Start Date (0040,0002)'),
+    startTime: checked(text(sps, Tags.ScheduledProcedureStepStartTime), TM, 'Scheduled Procedure Step Start Time (0040,0003)'),
+    timezoneOffset: offset,
+    endDate: text(sps, Tags.ScheduledProcedureStepEndDate),
+    endTime: text(sps, Tags.ScheduledProcedureStepEndTime),
+    description: text(sps, Tags.ScheduledProcedureStepDescription),
+    protocolCodes: codes(getSequence(sps, Tags.ScheduledProtocolCodeSequence)),
+    performingPhysician: text(sps, Tags.ScheduledPerformingPhysicianName),
+    contrastAgent: text(sps, Tags.RequestedContrastAgent),
+    preMedication: text(sps, Tags.PreMedication),
+    comments: text(sps, Tags.CommentsOnTheScheduledProcedureStep),
+  };
+}
+
+/** The scheduled start is computed from these: a value it cannot be read from refuses the file (the reason names the attribute, not the value). */
+function checked(value: string | undefined, shape: RegExp, attribute: string): string | undefined {
+  if (value !== undefined && !shape.test(value)) throw new WorklistFileError(`${attribute} is not in DICOM form`);
+  return value;
 }
 
 function text(ds: DicomDataset, t: number): string | undefined {
@@ -135,14 +132,20 @@ function text(ds: DicomDataset, t: number): string | undefined {
   return v ? v : undefined;
 }
 
-function code(item: DicomDataset | undefined): Record<string, string | undefined> | undefined {
+function code(item: DicomDataset | undefined): CodedEntry | undefined {
   if (!item) return undefined;
   const value = text(item, Tags.CodeValue) ?? text(item, Tags.LongCodeValue) ?? text(item, Tags.URNCodeValue);
   if (!value) return undefined;
   return { value, scheme: text(item, Tags.CodingSchemeDesignator), version: text(item, Tags.CodingSchemeVersion), meaning: text(item, Tags.CodeMeaning) };
 }
 
-function issuer(item: DicomDataset | undefined): Record<string, string | undefined> | undefined {
+/** None (not an empty list) when the file has none, so that a re-run keeps what is stored. */
+function codes(items: DicomDataset[] | undefined): CodedEntry[] | undefined {
+  const found = (items ?? []).map(code).filter((c): c is CodedEntry => !!c);
+  return found.length ? found : undefined;
+}
+
+function issuer(item: DicomDataset | undefined): IssuerRef | undefined {
   if (!item) return undefined;
   const namespaceId = text(item, Tags.LocalNamespaceEntityID);
   const universalId = text(item, Tags.UniversalEntityID);
@@ -150,21 +153,21 @@ function issuer(item: DicomDataset | undefined): Record<string, string | undefin
   return { namespaceId, universalId, universalIdType: text(item, Tags.UniversalEntityIDType) };
 }
 
-function otherIds(ds: DicomDataset): Array<Record<string, string | undefined>> | undefined {
-  const items = getSequence(ds, Tags.OtherPatientIDsSequence);
-  if (!items?.length) return undefined;
-  return items
-    .map((item) => {
-      const q = getSequence(item, Tags.IssuerOfPatientIDQualifiersSequence)?.[0];
-      return {
-        id: text(item, Tags.PatientID),
-        issuer: text(item, Tags.IssuerOfPatientID) ?? '',
-        universalId: q && text(q, Tags.UniversalEntityID),
-        universalIdType: q && text(q, Tags.UniversalEntityIDType),
-        typeCode: q && text(q, Tags.IdentifierTypeCode),
-      };
-    })
-    .filter((id) => id.id);
+function otherIds(ds: DicomDataset): PatientIdentifier[] | undefined {
+  const ids: PatientIdentifier[] = [];
+  for (const item of getSequence(ds, Tags.OtherPatientIDsSequence) ?? []) {
+    const id = text(item, Tags.PatientID);
+    if (!id) continue;
+    const q = getSequence(item, Tags.IssuerOfPatientIDQualifiersSequence)?.[0];
+    ids.push({
+      id,
+      issuer: text(item, Tags.IssuerOfPatientID) ?? '',
+      universalId: q && text(q, Tags.UniversalEntityID),
+      universalIdType: q && text(q, Tags.UniversalEntityIDType),
+      typeCode: q && text(q, Tags.IdentifierTypeCode),
+    });
+  }
+  return ids.length ? ids : undefined;
 }
 
 /** A stable `2.25.` UID (PS3.5 B.2) from the keys, so a re-import finds the same study. */
@@ -173,9 +176,4 @@ function derivedUid(...keys: string[]): string {
   hash[6] = (hash[6] & 0x0f) | 0x50; // shape of a name-based (v5) UUID, as 2.25 expects a UUID
   hash[8] = (hash[8] & 0x3f) | 0x80;
   return `2.25.${BigInt(`0x${hash.subarray(0, 16).toString('hex')}`).toString()}`;
-}
-
-function json(value: unknown): string | undefined {
-  if (value === undefined || (Array.isArray(value) && value.length === 0)) return undefined;
-  return JSON.stringify(value);
 }

@@ -1,11 +1,11 @@
-import type { Pool, PoolClient } from 'pg';
+import { DomainError, DomainErrorCode, ImportItemOutcome, ImportWorklistItem, ImportWorklistItemCommand, UnitOfWork } from '@radflow/domain';
 import type { DicomDataset } from '../dimse/dicom-dataset';
-import { mapWorklistDataset, WorklistFileError, WorklistRows } from './worklist-import.mapper';
+import { mapWorklistDataset, WorklistFileError } from './worklist-import.mapper';
 
 export interface WorklistFile {
   /**
-   * Where the file comes from, `<folder name>/<file name>`: kept in the history row of the steps it
-   * creates, it is the file's identity on a re-run and the seed of the ids it lacks.
+   * Where the file comes from, `<folder name>/<file name>`: the source of the history rows of the
+   * steps it creates, it is the file's identity on a re-run and the seed of the ids it lacks.
    */
   readonly name: string;
   readonly dataset: DicomDataset;
@@ -15,7 +15,7 @@ export interface WorklistFile {
  * imported: at least one new step; updated: its steps were there (from this same file) and some
  * value changed; unchanged: they were there as they are; refused: nothing written.
  */
-export type ImportOutcome = 'imported' | 'updated' | 'unchanged' | 'refused';
+export type ImportOutcome = ImportItemOutcome | 'refused';
 
 export interface ImportedFile {
   readonly name: string;
@@ -25,198 +25,95 @@ export interface ImportedFile {
 }
 
 export interface WorklistImportOptions {
-  /** imaging_orders.sending_application of imported orders. */
+  /** The placing system recorded on imported orders (imaging_orders.sending_application). */
   readonly sendingApplication?: string;
 }
 
-type StepOutcome = Exclude<ImportOutcome, 'refused'>;
-/** A file's outcome is the strongest of its steps'. */
-const STRENGTH: Record<StepOutcome, number> = { unchanged: 0, updated: 1, imported: 2 };
+/** Files per transaction: a commit per file would cost a WAL flush per file. */
+const BATCH = 100;
+/** A transaction that lost a race for a step (40001) or a deadlock (40P01) is tried again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 3;
+
+type Mapped = { file: WorklistFile; cmd: ImportWorklistItemCommand } | { file: WorklistFile; refused: string };
 
 /**
- * Core of `import-worklist <folder>`: one transaction per batch of decoded `.wl` files, a
- * savepoint per file so that one bad file is refused with its reason without losing the rest.
- * A step is (Accession Number, Requested Procedure ID, SPS ID), the ids a file lacks generated
- * from the file (worklist-import.ids.ts). A step that exists and was created from this same file
- * is brought up to date, so re-running a folder is safe; one created by another file or by HL7 is
- * never taken over: the file is refused, naming where the step came from. New steps start as
- * SCHEDULED with a history row (event `import`, source the file). The patient row is never
- * overwritten (HL7 keeps it current); an order or requested procedure only by the file whose
- * steps are its only ones.
+ * Core of `import-worklist <folder>`: each decoded `.wl` file is mapped to an import command and
+ * run through the import use case (ImportWorklistItem: the order use case, with the rules a file
+ * lives by). Files go in batches, one unit of work each; when something in a batch fails, the
+ * batch is rolled back and run again one unit of work per file, so that a refused file is
+ * reported with its reason and the others are kept. Files are taken in the order given: of two
+ * files with the same keys the first one imported keeps them.
  */
-export async function importWorklistFiles(pool: Pool, files: readonly WorklistFile[], options: WorklistImportOptions = {}): Promise<ImportedFile[]> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
+export async function importWorklistFiles(uow: UnitOfWork, files: readonly WorklistFile[], options: WorklistImportOptions = {}): Promise<ImportedFile[]> {
+  const useCase = new ImportWorklistItem(options.sendingApplication ?? 'WORKLIST-IMPORT');
+  const results: ImportedFile[] = [];
+  for (let i = 0; i < files.length; i += BATCH) results.push(...(await importBatch(uow, useCase, files.slice(i, i + BATCH).map(mapped))));
+  return results;
+}
+
+async function importBatch(uow: UnitOfWork, useCase: ImportWorklistItem, batch: Mapped[]): Promise<ImportedFile[]> {
+  const items = batch.flatMap((m) => ('cmd' in m ? [m] : []));
+  let outcomes: Map<WorklistFile, ImportItemOutcome>;
   try {
-    await client.query('BEGIN');
+    outcomes = await uow.run(async (tx) => {
+      const done = new Map<WorklistFile, ImportItemOutcome>();
+      for (const { file, cmd } of items) done.set(file, await useCase.execute(tx, cmd));
+      return done;
+    });
+  } catch {
+    // which file failed, and whether it is the file's fault, only a transaction of its own can tell
     const results: ImportedFile[] = [];
-    for (const file of files) results.push(await importOne(client, file, options.sendingApplication ?? 'WORKLIST-IMPORT'));
-    await client.query('COMMIT');
+    for (const m of batch) results.push('cmd' in m ? await importOne(uow, useCase, m.file, m.cmd) : refused(m.file, m.refused));
     return results;
-  } catch (err) {
-    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-    throw err;
-  } finally {
-    client.release(broken);
+  }
+  return batch.map((m) => ('cmd' in m ? { name: m.file.name, outcome: outcomes.get(m.file)! } : refused(m.file, m.refused)));
+}
+
+async function importOne(uow: UnitOfWork, useCase: ImportWorklistItem, file: WorklistFile, cmd: ImportWorklistItemCommand): Promise<ImportedFile> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { name: file.name, outcome: await uow.run((tx) => useCase.execute(tx, cmd)) };
+    } catch (err) {
+      if (attempt < ATTEMPTS && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
+      const reason = refusalReason(err);
+      if (!reason) throw err;
+      return refused(file, reason);
+    }
   }
 }
 
-async function importOne(client: PoolClient, file: WorklistFile, sendingApplication: string): Promise<ImportedFile> {
-  let rows: WorklistRows;
+function mapped(file: WorklistFile): Mapped {
   try {
-    rows = mapWorklistDataset(file.dataset, file.name);
+    return { file, cmd: mapWorklistDataset(file.dataset, file.name) };
   } catch (err) {
-    if (err instanceof WorklistFileError) return { name: file.name, outcome: 'refused', reason: err.message };
+    if (err instanceof WorklistFileError) return { file, refused: err.message };
     throw err;
   }
-  await client.query('SAVEPOINT worklist_file');
-  try {
-    const outcome = await writeRows(client, file.name, rows, sendingApplication);
-    await client.query('RELEASE SAVEPOINT worklist_file');
-    return { name: file.name, outcome };
-  } catch (err) {
-    await client.query('ROLLBACK TO SAVEPOINT worklist_file');
-    const reason = refusalReason(err);
-    if (!reason) throw err;
-    return { name: file.name, outcome: 'refused', reason };
-  }
 }
 
-async function writeRows(client: PoolClient, source: string, rows: WorklistRows, sendingApplication: string): Promise<StepOutcome> {
-  const patientRef = await insertOrFind(
-    client,
-    'patients',
-    rows.patient,
-    '(patient_id, issuer)',
-    'SELECT COALESCE(merged_into, id) AS id FROM patients WHERE patient_id = $1 AND issuer = $2',
-    [rows.patient.patient_id, rows.patient.issuer],
-  );
-  const order = { ...rows.order, patient_ref: patientRef, sending_application: sendingApplication };
-  const orderRef = await findOrder(client, rows, patientRef) ?? (await insertRow(client, 'imaging_orders', order));
-  const procedureRef = await insertOrFind(
-    client,
-    'requested_procedures',
-    { ...rows.procedure, order_ref: orderRef },
-    '(order_ref, requested_procedure_id)',
-    'SELECT id FROM requested_procedures WHERE order_ref = $1 AND requested_procedure_id = $2',
-    [orderRef, rows.procedure.requested_procedure_id],
-  );
-  await refuseForeignStudy(client, source, procedureRef, rows);
-  const outcomes: StepOutcome[] = [];
-  for (const step of rows.steps) outcomes.push(await writeStep(client, source, procedureRef, { ...step, procedure_ref: procedureRef, patient_ref: patientRef }));
-  // After the steps, so that a step another source owns refuses the file before anything shared changes.
-  const procedureChanged = (await ownedBy(client, source, 'requested_procedures', procedureRef)) && (await updateChanged(client, 'requested_procedures', procedureRef, rows.procedure));
-  const orderChanged = (await ownedBy(client, source, 'imaging_orders', orderRef)) && (await updateChanged(client, 'imaging_orders', orderRef, rows.order));
-  if (procedureChanged || orderChanged) outcomes.push('updated');
-  return outcomes.reduce((a, b) => (STRENGTH[b] > STRENGTH[a] ? b : a), 'unchanged');
+function refused(file: WorklistFile, reason: string): ImportedFile {
+  return { name: file.name, outcome: 'refused', reason };
 }
 
-/** The order by its accession; without one, the patient's accession-less order holding this Requested Procedure ID. */
-async function findOrder(client: PoolClient, rows: WorklistRows, patientRef: string): Promise<string | undefined> {
-  const accession = rows.order.accession_number;
-  if (!accession) {
-    const found = await client.query<{ id: string }>(
-      `SELECT o.id FROM imaging_orders o JOIN requested_procedures r ON r.order_ref = o.id
-        WHERE o.accession_number IS NULL AND o.patient_ref = $1 AND r.requested_procedure_id = $2 LIMIT 1`,
-      [patientRef, rows.procedure.requested_procedure_id],
-    );
-    return found.rows[0]?.id;
-  }
-  const found = await client.query<{ id: string; patient_ref: string }>('SELECT id, patient_ref FROM imaging_orders WHERE accession_number = $1', [accession]);
-  if (found.rows[0] && found.rows[0].patient_ref !== patientRef) throw new WorklistFileError('Accession Number already belongs to another patient');
-  return found.rows[0]?.id;
-}
-
-async function writeStep(client: PoolClient, source: string, procedureRef: string, step: Record<string, unknown> & { sps_id: string }): Promise<StepOutcome> {
-  const { text, values } = insertSql('scheduled_procedure_steps', { ...step, status: 'SCHEDULED' }, 'ON CONFLICT (procedure_ref, sps_id) DO NOTHING');
-  const inserted = await client.query<{ id: string }>(text, values);
-  if (inserted.rows[0]) {
-    await client.query(
-      `INSERT INTO study_transitions (procedure_ref, step_ref, from_status, to_status, event, source_kind, source_ref)
-       VALUES ($1, $2, NULL, 'SCHEDULED', 'import', 'import', $3)`,
-      [procedureRef, inserted.rows[0].id, source],
-    );
-    return 'imported';
-  }
-  const existing = await client.query<{ id: string; source_kind: string | null; source_ref: string | null }>(
-    `SELECT s.id, t.source_kind, t.source_ref FROM scheduled_procedure_steps s
-       LEFT JOIN LATERAL (SELECT source_kind, source_ref FROM study_transitions WHERE step_ref = s.id ORDER BY id LIMIT 1) t ON true
-      WHERE s.procedure_ref = $1 AND s.sps_id = $2`,
-    [procedureRef, step.sps_id],
-  );
-  const found = existing.rows[0];
-  if (!found) throw new WorklistFileError('conflicting scheduled_procedure_steps row');
-  if (found.source_kind !== 'import' || found.source_ref !== source) {
-    const origin = found.source_kind === 'import' ? `file ${found.source_ref}` : `an item from ${found.source_kind ?? 'another source'}`;
-    throw new WorklistFileError(`same Accession Number, Requested Procedure ID and SPS ID as ${origin}`);
-  }
-  const { procedure_ref: _procedure, sps_id: _key, ...columns } = step;
-  return (await updateChanged(client, 'scheduled_procedure_steps', found.id, columns)) ? 'updated' : 'unchanged';
-}
-
-/** A file naming its own Study Instance UID never joins a requested procedure another source made for another study. */
-async function refuseForeignStudy(client: PoolClient, source: string, procedureRef: string, rows: WorklistRows): Promise<void> {
-  if (!rows.studyUidGiven) return;
-  const r = await client.query<{ study_instance_uid: string }>('SELECT study_instance_uid FROM requested_procedures WHERE id = $1', [procedureRef]);
-  if (r.rows[0].study_instance_uid === rows.procedure.study_instance_uid || (await ownedBy(client, source, 'requested_procedures', procedureRef))) return;
-  throw new WorklistFileError('same Accession Number and Requested Procedure ID as another item, with another Study Instance UID');
-}
-
-const STEPS_UNDER: Record<'requested_procedures' | 'imaging_orders', string> = {
-  requested_procedures: 'SELECT id FROM scheduled_procedure_steps WHERE procedure_ref = $1',
-  imaging_orders: 'SELECT s.id FROM scheduled_procedure_steps s JOIN requested_procedures r ON r.id = s.procedure_ref WHERE r.order_ref = $1',
+/** The import's domain refusals in the words of a worklist file: code, then what the error is about. */
+const REFUSALS: Record<string, (e: DomainError) => string> = {
+  [`${DomainErrorCode.DuplicateOrder} order.accessionNumber`]: () => 'Accession Number already belongs to another patient',
+  [`${DomainErrorCode.DuplicateOrder} requested-procedure.requestedProcedureId`]: () =>
+    'same Accession Number and Requested Procedure ID as another item, with another Study Instance UID',
+  [`${DomainErrorCode.DuplicateOrder} requested-procedure.studyInstanceUid`]: () => 'Study Instance UID already used by another requested procedure',
+  [`${DomainErrorCode.UnchangeableValue} requested-procedure.studyInstanceUid`]: () => 'Study Instance UID differs from the one this file was imported with',
+  [`${DomainErrorCode.DuplicateOrder} procedure-step.spsId`]: (e) =>
+    `same Accession Number, Requested Procedure ID and SPS ID as ${e.ref?.file ? `file ${e.ref.file}` : `an item from ${e.ref?.createdBy ?? 'another source'}`}`,
 };
 
-/** Whether every step under the row was created from this file: only then may the file change the row. */
-async function ownedBy(client: PoolClient, source: string, table: keyof typeof STEPS_UNDER, ref: string): Promise<boolean> {
-  const r = await client.query<{ owned: boolean }>(
-    `SELECT NOT EXISTS (
-       SELECT 1 FROM (${STEPS_UNDER[table]}) s
-        WHERE NOT EXISTS (SELECT 1 FROM study_transitions t WHERE t.step_ref = s.id AND t.event = 'import' AND t.source_ref = $2)
-     ) AS owned`,
-    [ref, source],
-  );
-  return r.rows[0].owned;
-}
-
-/**
- * UPDATE of the values the file gives, only where one differs; true when the row changed. A value
- * the file no longer has is kept (the file says nothing about it).
- */
-async function updateChanged(client: PoolClient, table: string, id: string, columns: Record<string, unknown>): Promise<boolean> {
-  const defined = Object.entries(columns).filter(([, v]) => v !== undefined);
-  if (defined.length === 0) return false;
-  const set = defined.map(([c], i) => `${c} = $${i + 2}`).join(', ');
-  const differs = defined.map(([c], i) => `${c} IS DISTINCT FROM $${i + 2}`).join(' OR ');
-  const r = await client.query(`UPDATE ${table} SET ${set}, updated_at = now() WHERE id = $1 AND (${differs}) RETURNING id`, [id, ...defined.map(([, v]) => v)]);
-  return (r.rowCount ?? 0) > 0;
-}
-
-/** INSERT … ON CONFLICT DO NOTHING, then the existing row's id when nothing was inserted. */
-async function insertOrFind(client: PoolClient, table: string, columns: Record<string, unknown>, conflict: string, find: string, findValues: unknown[]): Promise<string> {
-  const { text, values } = insertSql(table, columns, `ON CONFLICT ${conflict} DO NOTHING`);
-  const inserted = await client.query<{ id: string }>(text, values);
-  if (inserted.rows[0]) return inserted.rows[0].id;
-  const found = await client.query<{ id: string }>(find, findValues);
-  if (!found.rows[0]) throw new WorklistFileError(`conflicting ${table} row`);
-  return found.rows[0].id;
-}
-
-async function insertRow(client: PoolClient, table: string, columns: Record<string, unknown>): Promise<string> {
-  const { text, values } = insertSql(table, columns, '');
-  return (await client.query<{ id: string }>(text, values)).rows[0].id;
-}
-
-/** Column names come from our own mapper, never from the file; values are parameters. */
-function insertSql(table: string, columns: Record<string, unknown>, onConflict: string): { text: string; values: unknown[] } {
-  const defined = Object.entries(columns).filter(([, v]) => v !== undefined);
-  const names = defined.map(([c]) => c).join(', ');
-  const marks = defined.map((_, i) => `$${i + 1}`).join(', ');
-  return { text: `INSERT INTO ${table} (${names}) VALUES (${marks}) ${onConflict} RETURNING id`, values: defined.map(([, v]) => v) };
-}
-
+/** Why the file is refused, PHI-free; undefined when the failure is not the file's (the import stops). */
 function refusalReason(err: unknown): string | undefined {
-  if (err instanceof WorklistFileError) return err.message;
+  if (err instanceof DomainError) {
+    const wording = REFUSALS[`${err.code} ${err.subject?.entity}.${err.subject?.attribute}`];
+    // domain messages name the rule and internal ids, never a value
+    return wording ? wording(err) : err.message;
+  }
   const e = err as { code?: string; constraint?: string };
   if (e.code === '23505') return `duplicate key (${e.constraint ?? 'unique constraint'})`;
   // 22xxx data exceptions, 23xxx integrity violations: a problem of this file, not of the batch

@@ -8,6 +8,7 @@ export interface CodedEntry {
   value: string;
   scheme?: string;
   meaning?: string;
+  version?: string;
 }
 
 /** Who issued a number: a namespace, or a universal id with its type. */
@@ -50,6 +51,7 @@ export interface RequestedProcedureInput {
   code?: CodedEntry;
   priority?: FieldUpdate<DicomPriority>;
   transportArrangements?: FieldUpdate<string>;
+  location?: FieldUpdate<string>;
   comments?: FieldUpdate<string>;
   steps: ProcedureStepInput[];
   origin?: InputOrigin;

@@ -1,4 +1,5 @@
 import { InboundMessageStore } from '../messages';
+import type { WorklistImportStore } from '../orders/import-worklist-item.use-case';
 import { PerformedStepStore } from '../performed-steps';
 import { ReportStore } from '../reports';
 import { WorkflowStore } from './workflow-store';
@@ -8,6 +9,7 @@ export interface TransactionContext {
   messages: InboundMessageStore;
   performedSteps: PerformedStepStore;
   reports: ReportStore;
+  worklistImport: WorklistImportStore;
 }
 
 /** Port: runs work in one database transaction; commits when it resolves, rolls back when it throws. */

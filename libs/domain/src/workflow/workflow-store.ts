@@ -66,8 +66,9 @@ export interface LifecycleFlag {
 
 /** Who caused a change, for the transition history and the audit trail. */
 export interface ChangeSource {
-  kind: 'hl7' | 'dicom' | 'user' | 'system';
-  /** message id, association id, user id … (never PHI) */
+  /** `import`: a worklist file (import-worklist), ref `<folder name>/<file name>`. */
+  kind: 'hl7' | 'dicom' | 'user' | 'system' | 'import';
+  /** message id, association id, user id, file … (never PHI) */
   ref: string;
 }
 

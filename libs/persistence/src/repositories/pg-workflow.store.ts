@@ -235,7 +235,7 @@ function toPatient(r: any): Patient {
   };
 }
 
-function orderColumns(g: OrderGroupCommand): Record<string, unknown> {
+export function orderColumns(g: OrderGroupCommand): Record<string, unknown> {
   return {
     accession_number: g.accessionNumber, accession_issuer: json(g.accessionIssuer),
     placer_order_number: g.placerOrderNumber, placer_issuer: json(g.placerIssuer),
@@ -248,16 +248,16 @@ function orderColumns(g: OrderGroupCommand): Record<string, unknown> {
   };
 }
 
-function visitColumns(v: VisitInput): Record<string, unknown> {
+export function visitColumns(v: VisitInput): Record<string, unknown> {
   return {
     admission_id: v.admissionId, current_patient_location: v.currentPatientLocation,
     referring_physician: v.referringPhysician, pregnancy_status: v.pregnancyStatus, allergies: v.allergies,
   };
 }
 
-function procedureColumns(p: RequestedProcedureInput): Record<string, unknown> {
+export function procedureColumns(p: RequestedProcedureInput): Record<string, unknown> {
   return {
     description: p.description, code: json(p.code), priority: p.priority,
-    transport_arrangements: p.transportArrangements, comments: p.comments,
+    transport_arrangements: p.transportArrangements, location: p.location, comments: p.comments,
   };
 }
