@@ -9,7 +9,7 @@ const EXPECTED: Record<ReadingEvent, readonly string[]> = {
   [StudyEvent.ReadingClaimed]:    ['refuse',        'refuse',        'refuse',        'refuse',        '→being_read',   '=',             '=',             '=',       '=',         'refuse',    'refuse'],
   [StudyEvent.ReadingReleased]:   ['ignore',        'ignore',        'ignore',        'ignore',        'ignore',        '→completed',    '=',             '=',       '=',         'ignore',    'ignore'],
   [StudyEvent.ReportPreliminary]: ['→preliminary+', '→preliminary+', '→preliminary+', '→preliminary+', '→preliminary',  '→preliminary',  '=',             'ignore',  'ignore',    'refuse',    'refuse'],
-  [StudyEvent.ReportFinal]:       ['→final+',       '→final+',       '→final+',       '→final+',       '→final',        '→final',        '→final',        '=',       'ignore',    'refuse',    'refuse'],
+  [StudyEvent.ReportFinal]:       ['→final+',       '→final+',       '→final+',       '→final+',       '→final',        '→final',        '→final',        '=',       '=',         'refuse',    'refuse'],
   [StudyEvent.ReportCorrected]:   ['→corrected+',   '→corrected+',   '→corrected+',   '→corrected+',   '→corrected+',   '→corrected+',   '→corrected+',   '→corrected', '=',      'refuse',    'refuse'],
 };
 

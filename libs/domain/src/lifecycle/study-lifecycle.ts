@@ -75,7 +75,8 @@ export const STUDY_TRANSITIONS: Readonly<Record<ReadingEvent, Record<StudyState,
   [StudyEvent.ReportFinal]: {
     [T.Completed]: to(T.Final), [T.BeingRead]: to(T.Final), [T.Preliminary]: to(T.Final), [T.Final]: to(T.Final),
     [T.Scheduled]: to(T.Final, EARLY), [T.Arrived]: to(T.Final, EARLY), [T.InProgress]: to(T.Final, EARLY), [T.OnHold]: to(T.Final, EARLY),
-    [T.Corrected]: ignore('final report after its correction'),
+    // signed again after an addendum: the newest report is kept, the study stays corrected
+    [T.Corrected]: to(T.Corrected),
     [T.Discontinued]: refuse(CALLED_OFF), [T.Cancelled]: refuse(CALLED_OFF),
   },
   [StudyEvent.ReportCorrected]: {
