@@ -68,6 +68,8 @@ describe('JobHandlerRegistry', () => {
     expect(problems).toEqual([
       'Misplaced.step handles "procedure-step.changed" on queue patient-events, but that job is on workflow-events',
       'Bare has no @JobProcessor(queue) naming a known queue',
+      'no handler for job "study.changed" (queue workflow-events)',
+      'no handler for job "report.received" (queue workflow-events)',
     ]);
   });
 
@@ -80,6 +82,10 @@ describe('JobHandlerRegistry', () => {
       async step(j: Job<JobData>): Promise<void> {
         calls.push(`${this.tag}:${j.data.events.map((e) => e.outboxId).join(',')}`);
       }
+      @OnJob(JobName.StudyChanged)
+      async study(): Promise<void> {}
+      @OnJob(JobName.ReportReceived)
+      async report(): Promise<void> {}
     }
     const registry = JobHandlerRegistry.fromProcessors([new Recording(), new PatientEventsProcessor(NULL_LOGGER)]);
     await registry.dispatch(QueueName.WorkflowEvents, job('procedure-step.changed', '7', '8'));
@@ -88,6 +94,8 @@ describe('JobHandlerRegistry', () => {
 
   it.each([
     [QueueName.WorkflowEvents, JobName.ProcedureStepChanged],
+    [QueueName.WorkflowEvents, JobName.StudyChanged],
+    [QueueName.WorkflowEvents, JobName.ReportReceived],
     [QueueName.PatientEvents, JobName.PatientUpdated],
     [QueueName.PatientEvents, JobName.PatientMerged],
     [QueueName.PatientEvents, JobName.PatientIdentifierChanged],

@@ -11,6 +11,8 @@ export const OutboxTopic = {
   PatientUpdated: 'patient.updated',
   PatientMerged: 'patient.merged',
   PatientIdentifierChanged: 'patient.identifier-changed',
+  StudyChanged: 'study.changed',
+  ReportReceived: 'report.received',
 } as const;
 export type OutboxTopic = (typeof OutboxTopic)[keyof typeof OutboxTopic];
 
@@ -22,6 +24,8 @@ export const JobName = {
   PatientUpdated: 'patient.updated',
   PatientMerged: 'patient.merged',
   PatientIdentifierChanged: 'patient.identifier-changed',
+  StudyChanged: 'study.changed',
+  ReportReceived: 'report.received',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -55,6 +59,8 @@ export const JOB_DEFINITIONS: Readonly<Record<JobName, JobDefinition>> = {
   [JobName.PatientUpdated]: { queue: QueueName.PatientEvents, options: EVENT_JOB },
   [JobName.PatientMerged]: { queue: QueueName.PatientEvents, options: EVENT_JOB },
   [JobName.PatientIdentifierChanged]: { queue: QueueName.PatientEvents, options: EVENT_JOB },
+  [JobName.StudyChanged]: { queue: QueueName.WorkflowEvents, options: EVENT_JOB },
+  [JobName.ReportReceived]: { queue: QueueName.WorkflowEvents, options: EVENT_JOB },
 };
 
 /**
@@ -67,6 +73,8 @@ export const OUTBOX_ROUTES: Readonly<Record<OutboxTopic, readonly JobName[]>> = 
   [OutboxTopic.PatientUpdated]: [JobName.PatientUpdated],
   [OutboxTopic.PatientMerged]: [JobName.PatientMerged],
   [OutboxTopic.PatientIdentifierChanged]: [JobName.PatientIdentifierChanged],
+  [OutboxTopic.StudyChanged]: [JobName.StudyChanged],
+  [OutboxTopic.ReportReceived]: [JobName.ReportReceived],
 };
 
 export function isOutboxTopic(topic: string): topic is OutboxTopic {

@@ -35,11 +35,29 @@ export interface PatientIdentifierChangedPayload {
   source: SourceKind;
 }
 
+/** `aggregateId` is the study (requested procedure). */
+export interface StudyChangedPayload {
+  from: string;
+  to: string;
+  event: string;
+}
+
+/** `aggregateId` is the study; `reportRef` the stored report version. */
+export interface ReportReceivedPayload {
+  reportRef: string;
+  version: number;
+  status: string;
+  studyState: string;
+  source: SourceKind;
+}
+
 export interface OutboxPayloads {
   [OutboxTopic.ProcedureStepChanged]: ProcedureStepChangedPayload;
   [OutboxTopic.PatientUpdated]: PatientUpdatedPayload;
   [OutboxTopic.PatientMerged]: PatientMergedPayload;
   [OutboxTopic.PatientIdentifierChanged]: PatientIdentifierChangedPayload;
+  [OutboxTopic.StudyChanged]: StudyChangedPayload;
+  [OutboxTopic.ReportReceived]: ReportReceivedPayload;
 }
 
 /** One event: what the relay takes from one outbox row. */
@@ -68,6 +86,8 @@ export interface JobDataMap {
   [JobName.PatientUpdated]: OutboxBatchJobData<typeof OutboxTopic.PatientUpdated>;
   [JobName.PatientMerged]: OutboxBatchJobData<typeof OutboxTopic.PatientMerged>;
   [JobName.PatientIdentifierChanged]: OutboxBatchJobData<typeof OutboxTopic.PatientIdentifierChanged>;
+  [JobName.StudyChanged]: OutboxBatchJobData<typeof OutboxTopic.StudyChanged>;
+  [JobName.ReportReceived]: OutboxBatchJobData<typeof OutboxTopic.ReportReceived>;
 }
 
 export type JobData<N extends JobName = JobName> = JobDataMap[N];

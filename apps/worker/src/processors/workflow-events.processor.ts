@@ -25,4 +25,18 @@ export class WorkflowEventsProcessor {
       );
     });
   }
+
+  @OnJob(JobName.StudyChanged)
+  async studyChanged(job: Job<JobData<typeof JobName.StudyChanged>>): Promise<void> {
+    await forEachEvent(job, ({ outboxId, aggregateId, payload }) => {
+      this.log.debug({ event: 'job.ran', job: job.name, jobId: job.id, outboxId, procedureRef: aggregateId, from: payload.from, to: payload.to, cause: payload.event }, 'study changed');
+    });
+  }
+
+  @OnJob(JobName.ReportReceived)
+  async reportReceived(job: Job<JobData<typeof JobName.ReportReceived>>): Promise<void> {
+    await forEachEvent(job, ({ outboxId, aggregateId, payload }) => {
+      this.log.debug({ event: 'job.ran', job: job.name, jobId: job.id, outboxId, procedureRef: aggregateId, version: payload.version, status: payload.status }, 'report received');
+    });
+  }
 }
