@@ -135,3 +135,25 @@ describe('MWL partial indexes over unfinished steps', () => {
     expect(await plan(QUERIES.Q1.keys, offered)).not.toMatch(/_unfinished/);
   });
 });
+
+describe('MWL status policy (MWL_OFFERED_STATUSES)', () => {
+  const STATUSES = ['SCHEDULED', 'ARRIVED', 'READY', 'STARTED', ...FINISHED];
+  const day = (status?: string): El[] => [sps(s(Tags.ScheduledStationAETitle, 'AE', 'POL01'), s(Tags.ScheduledProcedureStepStartDate, 'DA', '20270105'), s(Tags.ScheduledProcedureStepStatus, 'CS', status ?? ''))];
+
+  beforeAll(async () => {
+    for (const status of STATUSES) await insertMwlItem(pool, { accessionNumber: `POL-${status}`, stationAeTitles: ['POL01'], startDate: '20270105', status });
+    await insertMwlItem(pool, { accessionNumber: 'POL-HELD', stationAeTitles: ['POL01'], startDate: '20270105', held: true });
+  });
+
+  it('offers exactly the configured statuses, never a held step', async () => {
+    expect(await accessions(day())).toEqual(['POL-ARRIVED', 'POL-SCHEDULED']);
+    expect(await accessions(day(), ['STARTED'])).toEqual(['POL-STARTED']);
+    expect(await accessions(day(), ['SCHEDULED', 'COMPLETED', 'DEPARTED'])).toEqual(['POL-COMPLETED', 'POL-DEPARTED', 'POL-SCHEDULED']);
+  });
+
+  it('answers a modality that asks for a status outside the policy with nothing', async () => {
+    expect(await accessions(day('COMPLETED'))).toEqual([]);
+    expect(await accessions(day('STARTED'))).toEqual([]);
+    expect(await accessions(day('ARRIVED'))).toEqual(['POL-ARRIVED']);
+  });
+});
