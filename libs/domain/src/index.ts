@@ -7,3 +7,4 @@ export * from './workflow';
 export * from './lifecycle';
 export * from './performed-steps';
 export * from './reports';
+export * from './housekeeping';

@@ -5,6 +5,7 @@ import { PgMessageStore } from './repositories/pg-message.store';
 import { PgWorkflowStore } from './repositories/pg-workflow.store';
 import { PgPerformedStepStore } from './repositories/pg-performed-step.store';
 import { PgReportStore } from './repositories/pg-report.store';
+import { PgHousekeepingStore } from './repositories/pg-housekeeping.store';
 import { SqlSession } from './repositories/sql';
 import { keepClientErrors } from './pg-client-errors';
 import { SessionTimeouts, sessionTimeoutConfig } from './data-source';
@@ -38,7 +39,7 @@ export class PgUnitOfWork implements UnitOfWork {
       const begin = session.query('BEGIN');
       // awaited only on the way to the commit: when the work fails first, its failure must not go unhandled
       begin.catch(() => undefined);
-      const result = await work({ workflow: new PgWorkflowStore(session), messages: new PgMessageStore(session), performedSteps: new PgPerformedStepStore(session), reports: new PgReportStore(session) });
+      const result = await work({ workflow: new PgWorkflowStore(session), messages: new PgMessageStore(session), performedSteps: new PgPerformedStepStore(session), reports: new PgReportStore(session), housekeeping: new PgHousekeepingStore(session) });
       const commit = client.query('COMMIT');
       commit.catch(() => undefined);
       await begin;

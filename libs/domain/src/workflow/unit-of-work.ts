@@ -1,3 +1,4 @@
+import type { HousekeepingStore } from '../housekeeping/housekeeping.store';
 import { InboundMessageStore } from '../messages';
 import { PerformedStepStore } from '../performed-steps';
 import { ReportStore } from '../reports';
@@ -8,6 +9,7 @@ export interface TransactionContext {
   messages: InboundMessageStore;
   performedSteps: PerformedStepStore;
   reports: ReportStore;
+  housekeeping: HousekeepingStore;
 }
 
 /** Port: runs work in one database transaction; commits when it resolves, rolls back when it throws. */
