@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { errorFields, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
 import { createQueueBackend, JobData, JobProducer, OutboxRelay, QUEUE_NAMES, QueueBackend } from '@radflow/queue';
 import { EventsFailedError, eventsOf } from './job-events';
+import { HousekeepingSchedule } from './housekeeping.schedule';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { WORKER_LOGGER, WORKER_MODULE_OPTIONS, WORKER_PROCESSORS, WorkerModuleOptions } from './worker-module.options';
 
@@ -19,6 +20,7 @@ export class WorkerRuntime implements OnModuleInit, BeforeApplicationShutdown, O
   private backend?: QueueBackend;
   private producer?: JobProducer;
   private relay?: OutboxRelay;
+  private housekeeping?: HousekeepingSchedule;
   private ownPool?: Pool;
   private stopping?: Promise<void>;
 
@@ -45,6 +47,10 @@ export class WorkerRuntime implements OnModuleInit, BeforeApplicationShutdown, O
         const worker = backend.createWorker<JobData>(queue, (job) => registry.dispatch(queue, job), { concurrency });
         worker.on('failed', (job: Job<JobData> | undefined, e: Error) => this.onFailed(queue, job, e));
       }
+      if (this.options.housekeeping) {
+        this.housekeeping = new HousekeepingSchedule(backend, this.options.housekeeping, this.log);
+        this.housekeeping.start();
+      }
       const pool = this.options.pool ?? (this.ownPool = new Pool({ connectionString: this.options.databaseUrl, max: 3, application_name: 'radflow-outbox-relay' }));
       this.ownPool?.on('error', (e) => this.log.warn({ event: 'outbox.pg-error', ...errorFields(e) }, 'relay pool error'));
       this.producer = new JobProducer(backend);
@@ -68,6 +74,7 @@ export class WorkerRuntime implements OnModuleInit, BeforeApplicationShutdown, O
 
   private stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.housekeeping?.stop();
       await this.relay?.stop();
       await this.producer?.close();
       await this.backend?.close(); // workers, then queues, then connections
