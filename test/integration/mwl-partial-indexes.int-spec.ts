@@ -25,7 +25,7 @@ const OFFERED = ['SCHEDULED', 'ARRIVED'];
 const QUERIES: Record<string, { keys: El[]; index: RegExp }> = {
   Q1: { keys: [sps(s(Tags.ScheduledStationAETitle, 'AE', 'CT01'), s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261212'))], index: /scheduled_procedure_steps_mwl_station_start_unfinished/ },
   Q2: { keys: [sps(s(Tags.Modality, 'CS', 'CT'), s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261210-20261212'))], index: /scheduled_procedure_steps_mwl_modality_start_unfinished/ },
-  Q3: { keys: [s(Tags.PatientID, 'LO', 'BULKP500')], index: /patients_patient_id_issuer/ },
+  Q3: { keys: [s(Tags.PatientID, 'LO', 'BULKP500')], index: /patients_patient_id_issuer.*scheduled_procedure_steps_patient_unfinished|scheduled_procedure_steps_patient_unfinished.*patients_patient_id_issuer/ },
   day: { keys: [sps(s(Tags.ScheduledProcedureStepStartDate, 'DA', '20261212'))], index: /scheduled_procedure_steps_mwl_start_unfinished/ },
   multiStation: { keys: [sps(s(Tags.ScheduledStationAETitle, 'AE', 'XR09'))], index: /scheduled_procedure_steps_mwl_station_multi_unfinished/ },
 };

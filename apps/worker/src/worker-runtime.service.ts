@@ -39,7 +39,8 @@ export class WorkerRuntime implements OnModuleInit, BeforeApplicationShutdown, O
       const backend = await createQueueBackend(
         { REDIS_URL: this.options.redisUrl, databaseUrl: this.options.databaseUrl },
         // PostgreSQL backend: per worker one LISTEN connection plus one per running job, and the producers
-        { logger: this.log, poolSize: QUEUE_NAMES.length * (concurrency + 1) + 2 },
+        // (housekeeping: one worker running one job at a time)
+        { logger: this.log, poolSize: QUEUE_NAMES.length * (concurrency + 1) + 2 + (this.options.housekeeping ? 2 : 0) },
       );
       this.backend = backend;
       this.readiness?.register({ name: 'queue', check: () => backend.checkQueueBackend() });

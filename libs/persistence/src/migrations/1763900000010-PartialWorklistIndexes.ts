@@ -7,6 +7,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * so the planner can prove it. A site that offers a finished status gets correct answers from a
  * scan instead (slower). Keep the status list in step with that constant.
  *
+ * The patient's steps get a partial index too (Patient ID queries); the full one stays for merges.
  * Housekeeping (stale ARRIVED/READY/STARTED steps) reads the few steps in those states by the time
  * of their last change.
  */
@@ -27,6 +28,9 @@ export class PartialWorklistIndexes1763900000010 implements MigrationInterface {
         ON scheduled_procedure_steps (modality, start_date, start_time, id) WHERE ${UNFINISHED};
       CREATE INDEX scheduled_procedure_steps_mwl_start_unfinished
         ON scheduled_procedure_steps (start_date, start_time, id) WHERE ${UNFINISHED};
+      -- Q3 (Patient ID) reaches the steps by patient: without this it reads every exam the patient ever had
+      CREATE INDEX scheduled_procedure_steps_patient_unfinished
+        ON scheduled_procedure_steps (patient_ref) WHERE ${UNFINISHED};
       CREATE INDEX scheduled_procedure_steps_stale_candidates
         ON scheduled_procedure_steps (status, updated_at) WHERE status IN ('ARRIVED', 'READY', 'STARTED');
     `);
@@ -34,7 +38,7 @@ export class PartialWorklistIndexes1763900000010 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      DROP INDEX scheduled_procedure_steps_stale_candidates, scheduled_procedure_steps_mwl_start_unfinished,
+      DROP INDEX scheduled_procedure_steps_stale_candidates, scheduled_procedure_steps_patient_unfinished, scheduled_procedure_steps_mwl_start_unfinished,
         scheduled_procedure_steps_mwl_modality_start_unfinished, scheduled_procedure_steps_mwl_station_multi_unfinished,
         scheduled_procedure_steps_mwl_station_start_unfinished;
       CREATE INDEX scheduled_procedure_steps_mwl_station_start
