@@ -68,6 +68,8 @@ export class HousekeepingSchedule {
     if (job.name !== ScheduledJobName.FlagStaleSteps) return;
     const now = (this.options.now ?? (() => new Date()))();
     const flagged = await new FlagStaleSteps(this.options.uow).execute({ now, thresholds: this.options.thresholds });
-    this.log.info({ event: 'housekeeping.ran', jobId: job.id, flagged }, 'housekeeping ran');
+    // every few minutes: worth an info line only when it found something
+    const found = Object.values(flagged).some((count) => count > 0);
+    (found ? this.log.info : this.log.debug).call(this.log, { event: 'housekeeping.ran', jobId: job.id, flagged }, 'housekeeping ran');
   }
 }
