@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from '@radflow/observability';
 import type { OutboxRelayOptions } from '@radflow/queue';
+import type { HousekeepingOptions } from './housekeeping.schedule';
 
 /** What the worker needs from the process that hosts it. */
 export interface WorkerModuleOptions {
@@ -14,6 +15,8 @@ export interface WorkerModuleOptions {
   logger?: Logger;
   /** Jobs run at once per queue. */
   concurrency?: number;
+  /** Periodic housekeeping (stale steps); none when absent. */
+  housekeeping?: HousekeepingOptions;
   relay?: Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'minBatchIntervalMs' | 'retryInitialMs' | 'retryMaxMs' | 'enqueueTimeoutMs'>;
 }
 

@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { errorFields, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
 import { createQueueBackend, JobData, JobProducer, OutboxRelay, QUEUE_NAMES, QueueBackend } from '@radflow/queue';
 import { EventsFailedError, eventsOf } from './job-events';
+import { HousekeepingSchedule } from './housekeeping.schedule';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { WORKER_LOGGER, WORKER_MODULE_OPTIONS, WORKER_PROCESSORS, WorkerModuleOptions } from './worker-module.options';
 
@@ -19,6 +20,7 @@ export class WorkerRuntime implements OnModuleInit, BeforeApplicationShutdown, O
   private backend?: QueueBackend;
   private producer?: JobProducer;
   private relay?: OutboxRelay;
+  private housekeeping?: HousekeepingSchedule;
   private ownPool?: Pool;
   private stopping?: Promise<void>;
 
@@ -37,13 +39,18 @@ export class WorkerRuntime implements OnModuleInit, BeforeApplicationShutdown, O
       const backend = await createQueueBackend(
         { REDIS_URL: this.options.redisUrl, databaseUrl: this.options.databaseUrl },
         // PostgreSQL backend: per worker one LISTEN connection plus one per running job, and the producers
-        { logger: this.log, poolSize: QUEUE_NAMES.length * (concurrency + 1) + 2 },
+        // (housekeeping: one worker running one job at a time)
+        { logger: this.log, poolSize: QUEUE_NAMES.length * (concurrency + 1) + 2 + (this.options.housekeeping ? 2 : 0) },
       );
       this.backend = backend;
       this.readiness?.register({ name: 'queue', check: () => backend.checkQueueBackend() });
       for (const queue of QUEUE_NAMES) {
         const worker = backend.createWorker<JobData>(queue, (job) => registry.dispatch(queue, job), { concurrency });
         worker.on('failed', (job: Job<JobData> | undefined, e: Error) => this.onFailed(queue, job, e));
+      }
+      if (this.options.housekeeping) {
+        this.housekeeping = new HousekeepingSchedule(backend, this.options.housekeeping, this.log);
+        this.housekeeping.start();
       }
       const pool = this.options.pool ?? (this.ownPool = new Pool({ connectionString: this.options.databaseUrl, max: 3, application_name: 'radflow-outbox-relay' }));
       this.ownPool?.on('error', (e) => this.log.warn({ event: 'outbox.pg-error', ...errorFields(e) }, 'relay pool error'));
@@ -68,6 +75,7 @@ export class WorkerRuntime implements OnModuleInit, BeforeApplicationShutdown, O
 
   private stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.housekeeping?.stop();
       await this.relay?.stop();
       await this.producer?.close();
       await this.backend?.close(); // workers, then queues, then connections

@@ -2,6 +2,7 @@ import { DynamicModule, FactoryProvider, Module, ModuleMetadata, Provider } from
 import type { Pool } from 'pg';
 import { ENV, Env } from '@radflow/config';
 import { LOGGER, Logger, NULL_LOGGER } from '@radflow/observability';
+import { UNIT_OF_WORK, UnitOfWork } from '@radflow/domain';
 import { PG_POOL, RESOLVED_DATABASE, ResolvedDatabase } from '@radflow/persistence';
 import { PatientEventsProcessor } from './processors/patient-events.processor';
 import { WorkflowEventsProcessor } from './processors/workflow-events.processor';
@@ -34,16 +35,22 @@ export class WorkerModule {
 
   /**
    * For a host with ConfigModule, ObservabilityModule and DatabaseModule (both apps that run
-   * the worker): the resolved database (embedded or DATABASE_URL), its pool, REDIS_URL, LOGGER.
+   * the worker): the resolved database (embedded or DATABASE_URL), its pool and unit of work, REDIS_URL, LOGGER,
+   * the housekeeping schedule.
    */
   static forProcess(): DynamicModule {
     return WorkerModule.forRootAsync({
-      inject: [RESOLVED_DATABASE, PG_POOL, ENV, LOGGER],
-      useFactory: (db: ResolvedDatabase, pool: Pool, env: Env, logger: Logger): WorkerModuleOptions => ({
+      inject: [RESOLVED_DATABASE, PG_POOL, ENV, LOGGER, UNIT_OF_WORK],
+      useFactory: (db: ResolvedDatabase, pool: Pool, env: Env, logger: Logger, uow: UnitOfWork): WorkerModuleOptions => ({
         databaseUrl: db.url,
         pool,
         redisUrl: env.REDIS_URL,
         logger,
+        housekeeping: {
+          uow,
+          intervalSeconds: env.HOUSEKEEPING_INTERVAL_SECONDS,
+          thresholds: { arrivedAfterMinutes: env.STALE_ARRIVED_AFTER_MINUTES, inProgressAfterMinutes: env.STALE_IN_PROGRESS_AFTER_MINUTES },
+        },
       }),
     });
   }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const bool01 = z.enum(['0', '1']).transform((v) => v === '1');
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
 /** Mirrors UnrepresentablePolicy in @radflow/dicom (config does not depend on it). */
 const unrepresentable = z.enum(['transliterate', 'replace', 'utf8']);
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
@@ -77,6 +78,11 @@ export const envSchema = z.object({
     .default('')
     .transform((v, ctx) => parseMap(v, ctx))
     .pipe(z.record(z.string(), unrepresentable)),
+
+  // housekeeping (worker): how often it runs, when an ARRIVED/READY or STARTED step is stale; 0 turns each off
+  HOUSEKEEPING_INTERVAL_SECONDS: nonNegativeInt.default(300),
+  STALE_ARRIVED_AFTER_MINUTES: nonNegativeInt.default(240),
+  STALE_IN_PROGRESS_AFTER_MINUTES: nonNegativeInt.default(240),
 
   // logging
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -46,6 +46,15 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ MWL_UNREPRESENTABLE_BY_AE: 'OLD_CT=drop' })).toThrow(/MWL_UNREPRESENTABLE_BY_AE/);
   });
 
+  it('reads the housekeeping schedule and thresholds, 0 turning each off', () => {
+    const defaults = loadEnv({});
+    expect([defaults.HOUSEKEEPING_INTERVAL_SECONDS, defaults.STALE_ARRIVED_AFTER_MINUTES, defaults.STALE_IN_PROGRESS_AFTER_MINUTES]).toEqual([300, 240, 240]);
+    const env = loadEnv({ HOUSEKEEPING_INTERVAL_SECONDS: '0', STALE_ARRIVED_AFTER_MINUTES: '90', STALE_IN_PROGRESS_AFTER_MINUTES: '0' });
+    expect([env.HOUSEKEEPING_INTERVAL_SECONDS, env.STALE_ARRIVED_AFTER_MINUTES, env.STALE_IN_PROGRESS_AFTER_MINUTES]).toEqual([0, 90, 0]);
+    expect(() => loadEnv({ STALE_ARRIVED_AFTER_MINUTES: '-5' })).toThrow(/STALE_ARRIVED_AFTER_MINUTES/);
+    expect(() => loadEnv({ HOUSEKEEPING_INTERVAL_SECONDS: '2.5' })).toThrow(/HOUSEKEEPING_INTERVAL_SECONDS/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

@@ -9,3 +9,4 @@ export * from './performed-steps';
 export * from './reports';
 export * from './history';
 export * from './application';
+export * from './housekeeping';

@@ -6,6 +6,7 @@ import { PgWorkflowStore } from './repositories/pg-workflow.store';
 import { PgPerformedStepStore } from './repositories/pg-performed-step.store';
 import { PgReportStore } from './repositories/pg-report.store';
 import { PgWorklistImportStore } from './repositories/pg-worklist-import.store';
+import { PgHousekeepingStore } from './repositories/pg-housekeeping.store';
 import { SqlSession } from './repositories/sql';
 import { SessionTimeouts } from './data-source';
 import { createPipelinedPool, PipelinedPool } from './pg-pools';
@@ -50,6 +51,7 @@ export class PgUnitOfWork implements UnitOfWork {
         performedSteps: new PgPerformedStepStore(session),
         reports: new PgReportStore(session),
         worklistImport: new PgWorklistImportStore(session),
+        housekeeping: new PgHousekeepingStore(session),
       });
       const commit = client.query('COMMIT');
       commit.catch(() => undefined);

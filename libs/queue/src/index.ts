@@ -6,3 +6,4 @@ export * from './outbox-jobs';
 export * from './job-producer';
 export * from './outbox-relay';
 export * from './redis-dependency';
+export * from './scheduled-jobs';

@@ -135,6 +135,17 @@ describe('buildMwlSql', () => {
     expect(sql.values[0]).toEqual(['SCHEDULED']);
   });
 
+  it('repeats the partial indexes\' predicate when every offered status is unfinished, and only then', () => {
+    const unfinished = `s.status NOT IN ('COMPLETED', 'CANCELED', 'DISCONTINUED', 'DEPARTED')`;
+    expect(build([]).text).toContain(`NOT s.held AND ${unfinished}`);
+    expect(build([], { offeredStatuses: ['SCHEDULED', 'ARRIVED', 'READY', 'STARTED'] }).text).toContain(unfinished);
+    for (const finished of ['COMPLETED', 'CANCELED', 'DISCONTINUED', 'DEPARTED']) {
+      const sql = build([], { offeredStatuses: ['SCHEDULED', finished] });
+      expect({ finished, text: sql.text }).toEqual({ finished, text: expect.not.stringContaining('NOT IN') });
+      expect(sql.values[0]).toEqual(['SCHEDULED', finished]);
+    }
+  });
+
   it('reports optional keys it cannot match on (0xFF01) and treats them as universal', () => {
     const sql = build([
       s(Tags.PatientWeight, 'DS', '70'),

@@ -28,6 +28,20 @@ export interface MwlSql {
 const START_KEYS = new Set([Tags.ScheduledProcedureStepStartDate, Tags.ScheduledProcedureStepStartTime]);
 const ORDER = 's.start_date, s.start_time, s.id';
 
+/** Step statuses after which a step is history: the MWL step indexes leave them out. */
+export const FINISHED_STEP_STATUSES: readonly string[] = ['COMPLETED', 'CANCELED', 'DISCONTINUED', 'DEPARTED'];
+/**
+ * The predicate of the partial MWL step indexes (migration 1763900000010), word for word: the
+ * planner uses a partial index only when it can prove its predicate from the query's own text,
+ * and `status = ANY($1)` proves nothing about a parameter.
+ */
+export const UNFINISHED_STEP = `s.status NOT IN (${FINISHED_STEP_STATUSES.map((st) => `'${st}'`).join(', ')})`;
+
+/** True when no offered status is a finished one, so the partial indexes can serve the query. */
+export function offersOnlyUnfinished(offeredStatuses: readonly string[]): boolean {
+  return offeredStatuses.every((st) => !FINISHED_STEP_STATUSES.includes(st));
+}
+
 /**
  * One parameterised statement for a worklist query: every query value is a bind parameter,
  * the SQL text only ever contains our own column names and operators. Ordered by the DICOM
@@ -36,7 +50,9 @@ const ORDER = 's.start_date, s.start_time, s.id';
  */
 export function buildMwlSql(query: MwlQuery, projection: MwlProjection, options: MwlSqlOptions): MwlSql {
   const b = new SqlBuilder(options.nameMatch === 'insensitive');
-  b.where.push(`s.status = ANY(${b.param([...options.offeredStatuses])}::text[])`, 'NOT s.held');
+  // A site that offers a finished status is answered without the partial indexes: correct, slower.
+  const unfinished = offersOnlyUnfinished(options.offeredStatuses) ? ` AND ${UNFINISHED_STEP}` : '';
+  b.where.push(`s.status = ANY(${b.param([...options.offeredStatuses])}::text[])`, `NOT s.held${unfinished}`);
   for (const key of query.keys) {
     if (key !== query.sps) b.key(key, TOP_COLUMNS);
     else if (key.items !== 'all') for (const item of key.items ?? []) if (!START_KEYS.has(item.def.tag)) b.key(item, SPS_COLUMNS);
@@ -178,7 +194,8 @@ class SqlBuilder {
 
   /**
    * Most steps have one station: `station_ae_titles = ARRAY[ae]` uses the btree (AE, start) and
-   * only multi-station steps go through the partial GIN index (1763900000001-AddWorklistIndexes).
+   * only multi-station steps go through the partial GIN index (1763900000001, partial over
+   * unfinished steps since 1763900000010).
    */
   private stationAe(m: Matcher): string | undefined {
     const s = 's.station_ae_titles';

@@ -1,3 +1,4 @@
+import type { HousekeepingStore } from '../housekeeping/housekeeping.store';
 import { InboundMessageStore } from '../messages';
 import type { WorklistImportStore } from '../orders/import-worklist-item.use-case';
 import { PerformedStepStore } from '../performed-steps';
@@ -10,6 +11,7 @@ export interface TransactionContext {
   performedSteps: PerformedStepStore;
   reports: ReportStore;
   worklistImport: WorklistImportStore;
+  housekeeping: HousekeepingStore;
 }
 
 /** Port: runs work in one database transaction; commits when it resolves, rolls back when it throws. */

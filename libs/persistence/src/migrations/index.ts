@@ -8,6 +8,7 @@ import { AddApplicationAcks1763900000006 } from './1763900000006-AddApplicationA
 import { AddStudyLifecycle1763900000007 } from './1763900000007-AddStudyLifecycle';
 import { AddPerformedSteps1763900000008 } from './1763900000008-AddPerformedSteps';
 import { AddReports1763900000009 } from './1763900000009-AddReports';
+import { PartialWorklistIndexes1763900000010 } from './1763900000010-PartialWorklistIndexes';
 
 /** Every migration, in order. A merged migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AddStudyLifecycle1763900000007,
   AddPerformedSteps1763900000008,
   AddReports1763900000009,
+  PartialWorklistIndexes1763900000010,
 ];

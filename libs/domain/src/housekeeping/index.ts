@@ -1,0 +1,2 @@
+export * from './housekeeping.store';
+export * from './flag-stale-steps.use-case';
