@@ -163,6 +163,8 @@ describe('ORU^R01 reports that change nothing', () => {
     expect(a.errs).toEqual(['ERR||OBR^1^25^1|0^Message accepted^HL70357|W||||preliminary report after the final one; report not recorded']);
     expect(await stateOf(s)).toBe('final');
     expect((await reportsOf(s)).map((r) => r.status)).toEqual(['final']);
+    const flags = await q(`SELECT t.from_status, t.to_status, t.event, t.note FROM study_transitions t JOIN requested_procedures r ON r.id = t.procedure_ref WHERE r.study_instance_uid = $1 AND t.scope = 'flag'`, [s.uid]);
+    expect(flags).toEqual([{ from_status: 'final', to_status: 'final', event: 'report.preliminary', note: 'preliminary report after the final one' }]);
   });
 
   it('applies a resent ORU (same sender and control id) once, answering the stored ACK', async () => {

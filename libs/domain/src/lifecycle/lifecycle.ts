@@ -63,7 +63,10 @@ export const Lifecycle = {
     if (t.kind === 'refuse') {
       throw new DomainError(DomainErrorCode.InvalidTransition, `study is ${study.state.replace('_', ' ')}: ${t.reason}`, subject ?? { entity: 'study' }, { study: procedureRef, event });
     }
-    if (t.kind === 'ignore') return { changed: false, from: study.state, to: study.state, ignored: t.reason };
+    if (t.kind === 'ignore') {
+      if (t.flag) await store.recordFlag({ procedureRef, state: study.state, event, source, note: t.reason });
+      return { changed: false, from: study.state, to: study.state, ignored: t.reason };
+    }
     if (t.to === study.state) return { changed: false, from: study.state, to: study.state, note: t.note };
     await store.transitionStudy({ procedureRef, from: study.state, to: t.to, event, source, note: t.note });
     return { changed: true, from: study.state, to: t.to, note: t.note };

@@ -1,20 +1,21 @@
 import { SpsStatus } from '../procedure-steps';
 import { deriveStudyState, STUDY_STATES, StudyEvent, StudyState, studyTransition } from './study-lifecycle';
 
-/** The review copy of the study table (see step-lifecycle.spec.ts for the notation); `note` = moves with a note. */
+/** The review copy of the study table (see step-lifecycle.spec.ts for the notation); `+` = moves with a note, `flag` = ignored with a flag row. */
 const COLUMNS = ['scheduled', 'arrived', 'in_progress', 'on_hold', 'completed', 'being_read', 'preliminary', 'final', 'corrected', 'discontinued', 'cancelled'] as const;
 type ReadingEvent = Exclude<StudyEvent, typeof StudyEvent.StepsChanged>;
 const EXPECTED: Record<ReadingEvent, readonly string[]> = {
   //                               scheduled        arrived          in_progress      on_hold          completed        being_read       preliminary      final      corrected    discontinued cancelled
   [StudyEvent.ReadingClaimed]:    ['refuse',        'refuse',        'refuse',        'refuse',        '→being_read',   '=',             '=',             '=',       '=',         'refuse',    'refuse'],
   [StudyEvent.ReadingReleased]:   ['ignore',        'ignore',        'ignore',        'ignore',        'ignore',        '→completed',    '=',             '=',       '=',         'ignore',    'ignore'],
-  [StudyEvent.ReportPreliminary]: ['→preliminary+', '→preliminary+', '→preliminary+', '→preliminary+', '→preliminary',  '→preliminary',  '=',             'ignore',  'ignore',    'refuse',    'refuse'],
+  [StudyEvent.ReportPreliminary]: ['→preliminary+', '→preliminary+', '→preliminary+', '→preliminary+', '→preliminary',  '→preliminary',  '=',             'flag',    'flag',      'refuse',    'refuse'],
   [StudyEvent.ReportFinal]:       ['→final+',       '→final+',       '→final+',       '→final+',       '→final',        '→final',        '→final',        '=',       '=',         'refuse',    'refuse'],
   [StudyEvent.ReportCorrected]:   ['→corrected+',   '→corrected+',   '→corrected+',   '→corrected+',   '→corrected+',   '→corrected+',   '→corrected+',   '→corrected', '=',      'refuse',    'refuse'],
 };
 
 function render(state: StudyState, event: ReadingEvent): string {
   const t = studyTransition(state, event);
+  if (t.kind === 'ignore' && t.flag) return 'flag';
   if (t.kind !== 'to') return t.kind;
   if (t.to === state) return '=';
   return `→${t.to}${t.note ? '+' : ''}`;

@@ -38,7 +38,7 @@ export type StudyEvent = (typeof StudyEvent)[keyof typeof StudyEvent];
 
 const to = (state: StudyState, note?: string): Transition<StudyState> => ({ kind: 'to', to: state, note });
 const refuse = (reason: string): Transition<StudyState> => ({ kind: 'refuse', reason });
-const ignore = (reason: string): Transition<StudyState> => ({ kind: 'ignore', reason });
+const ignore = (reason: string, flag = false): Transition<StudyState> => ({ kind: 'ignore', reason, flag });
 
 const T = StudyState;
 type ReadingEvent = Exclude<StudyEvent, typeof StudyEvent.StepsChanged>;
@@ -69,7 +69,7 @@ export const STUDY_TRANSITIONS: Readonly<Record<ReadingEvent, Record<StudyState,
   [StudyEvent.ReportPreliminary]: {
     [T.Completed]: to(T.Preliminary), [T.BeingRead]: to(T.Preliminary), [T.Preliminary]: to(T.Preliminary),
     [T.Scheduled]: to(T.Preliminary, EARLY), [T.Arrived]: to(T.Preliminary, EARLY), [T.InProgress]: to(T.Preliminary, EARLY), [T.OnHold]: to(T.Preliminary, EARLY),
-    [T.Final]: ignore('preliminary report after the final one'), [T.Corrected]: ignore('preliminary report after the final one'),
+    [T.Final]: ignore('preliminary report after the final one', true), [T.Corrected]: ignore('preliminary report after the final one', true),
     [T.Discontinued]: refuse(CALLED_OFF), [T.Cancelled]: refuse(CALLED_OFF),
   },
   [StudyEvent.ReportFinal]: {

@@ -1,6 +1,6 @@
 import { DomainError } from '../common';
 import { StudyState } from '../lifecycle';
-import { OutboxEvent, StudyRecord, StudyTransitionRecord, TransactionContext } from '../workflow';
+import { LifecycleFlag, OutboxEvent, StudyRecord, StudyTransitionRecord, TransactionContext } from '../workflow';
 import { recordReport } from './record-report.use-case';
 import { ReportInput, StudyKey } from './report';
 import { ReportRecord, StudyMatch } from './report.store';
@@ -15,6 +15,7 @@ interface MemoryStudy extends StudyMatch {
 function stores(studies: MemoryStudy[]) {
   const reports: (ReportRecord & { version: number })[] = [];
   const transitions: StudyTransitionRecord[] = [];
+  const flags: LifecycleFlag[] = [];
   const outbox: OutboxEvent[] = [];
   const lookups: StudyKey[] = [];
   const column: Record<StudyKey, keyof MemoryStudy> = { fillerOrderNumber: 'filler', accessionNumber: 'accession', studyInstanceUid: 'studyInstanceUid' };
@@ -37,9 +38,10 @@ function stores(studies: MemoryStudy[]) {
         studies.find((x) => x.procedureRef === t.procedureRef)!.state = t.to;
       },
       addOutbox: async (e: OutboxEvent) => void outbox.push(e),
+      recordFlag: async (f: LifecycleFlag) => void flags.push(f),
     },
   } as unknown as Pick<TransactionContext, 'workflow' | 'reports'>;
-  return { tx, reports, transitions, outbox, lookups };
+  return { tx, reports, transitions, outbox, lookups, flags };
 }
 
 const source = { kind: 'hl7' as const, ref: 'msg-1' };
@@ -84,7 +86,7 @@ describe('record report', () => {
     expect([s.reports, s.transitions, s.outbox]).toEqual([[], [], []]);
   });
 
-  it('a preliminary after the final is ignored and not stored; a report before the images is stored with the note', async () => {
+  it('a preliminary after the final is ignored, not stored, and flagged in the history; a report before the images is stored with the note', async () => {
     const s = stores([
       { procedureRef: 'rp-1', studyInstanceUid: '1.2.1', accession: 'A1', state: 'final' },
       { procedureRef: 'rp-2', studyInstanceUid: '1.2.2', accession: 'A2', state: 'scheduled' },
@@ -95,6 +97,7 @@ describe('record report', () => {
       { kind: 'recorded', procedureRef: 'rp-2', version: 1, note: 'report before acquisition completed', origin },
     ]);
     expect(s.reports.map((r) => r.procedureRef)).toEqual(['rp-2']);
+    expect(s.flags).toEqual([expect.objectContaining({ procedureRef: 'rp-1', state: 'final', event: 'report.preliminary', note: 'preliminary report after the final one' })]);
   });
 
   it('a report for a cancelled study is refused, naming the report status', async () => {
