@@ -52,7 +52,7 @@ describe('lifecycle race: MPPS COMPLETED against an HL7 cancel (e2e)', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const ref = await scheduled(round);
       const ppsUid = testUid();
-      expect((await nCreate(target, ppsUid, inProgressDataset([ref]))).status).toBe(0);
+      expect((await nCreate(target, ppsUid, inProgressDataset([ref], { PatientID: ref.patientId }))).status).toBe(0);
       // dcmjs-dimse opens an association for the N-SET first (50-90 ms here): the cancel waits
       // 0-100 ms, so that either can reach the database first
       const delay = Math.floor(Math.random() * 100);

@@ -39,7 +39,7 @@ describe('MPPS N-CREATE / N-SET (e2e)', () => {
 
   async function order(spec: Partial<MwlItemSpec> = {}): Promise<Item> {
     const n = id();
-    const item = { accessionNumber: `MPPS${n}`, requestedProcedureId: `RP${n}`, spsId: `SPS${n}`, studyInstanceUid: uid(), patientId: `PMPPS${n}`, patientName: `MPPSTEST^PERSON${n}`, stationAeTitles: ['CT01'], ...spec };
+    const item = { accessionNumber: `MPPS${n}`, requestedProcedureId: `RP${n}`, spsId: `SPS${n}`, studyInstanceUid: uid(), patientId: 'PMODALITY', patientName: `MPPSTEST^PERSON${n}`, stationAeTitles: ['CT01'], ...spec };
     PATIENT_NAMES.add(String(item.patientName));
     const refs = await insertMwlItem(sql, item);
     return { accession: item.accessionNumber, rpId: item.requestedProcedureId, spsId: item.spsId, studyUid: item.studyInstanceUid, stepRef: refs.stepRef, procedureRef: refs.procedureRef };
@@ -95,6 +95,17 @@ describe('MPPS N-CREATE / N-SET (e2e)', () => {
     // the whole data set is kept, sequences included
     expect(row.attributes['00400270'].Value[0]['00080050']).toEqual({ vr: 'SH', Value: [item.accession] });
     expect(row.attributes['00100010'].Value[0]).toEqual({ Alphabetic: 'MPPSTEST^MODALITY' });
+  });
+
+  it('N-CREATE naming another patient than the order: linked and started, the order\'s patient kept, flagged for reconciliation', async () => {
+    const item = await order();
+    const ppsUid = uid();
+    expect((await nCreate(target, ppsUid, inProgress([reference(item)], { PatientID: 'PTYPEDWRONG' }))).status).toBe(0);
+    expect(await stepStatus(item.stepRef)).toBe('STARTED');
+    expect(await performed(ppsUid)).toMatchObject({ needs_reconciliation: true, reconciliation_reason: 'patient mismatch' });
+    const flags = (await history(item.procedureRef)).filter((r) => r.scope === 'flag');
+    expect(flags).toEqual([expect.objectContaining({ event: 'performed.patient-mismatch', source_kind: 'dicom' })]);
+    expect((await q('SELECT p.patient_id FROM scheduled_procedure_steps s JOIN patients p ON p.id = s.patient_ref WHERE s.id = $1', [item.stepRef]))[0].patient_id).toBe('PMODALITY');
   });
 
   it('N-SET COMPLETED completes step and study (history performed.completed); a later N-SET is 0110 with Error ID A710', async () => {

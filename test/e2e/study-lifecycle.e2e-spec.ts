@@ -66,7 +66,7 @@ describe('a study from order to corrected report (e2e)', () => {
     await next('step ->SCHEDULED order.placed hl7');
 
     const ppsUid = testUid();
-    const [created] = await mppsExchange(target, [{ kind: 'create', instanceUid: ppsUid, attributes: inProgressDataset([order]) }]);
+    const [created] = await mppsExchange(target, [{ kind: 'create', instanceUid: ppsUid, attributes: inProgressDataset([order], { PatientID: keys.patientId }) }]);
     expect(created.status).toBe(0);
     expect(await offered()).toBe(0);
     await next('step SCHEDULED>STARTED performed.started dicom', 'study scheduled>in_progress performed.started dicom');

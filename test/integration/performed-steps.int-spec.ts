@@ -48,7 +48,7 @@ interface Seeded extends MwlItemRefs {
 
 async function seed(spec: Partial<MwlItemSpec> = {}): Promise<Seeded> {
   const id = n();
-  const full = { accessionNumber: `ACC${id}`, requestedProcedureId: `RP${id}`, spsId: `SPS${id}`, studyInstanceUid: `1.2.826.0.1.3680043.10.999.7.${id}`, patientId: `PPS${id}`, ...spec };
+  const full = { accessionNumber: `ACC${id}`, requestedProcedureId: `RP${id}`, spsId: `SPS${id}`, studyInstanceUid: `1.2.826.0.1.3680043.10.999.7.${id}`, patientId: 'PX1', ...spec }; // the patient the modality names (startCommand)
   const refs = await insertMwlItem(sql, full);
   return { ...refs, accessionNumber: full.accessionNumber, requestedProcedureId: full.requestedProcedureId, spsId: full.spsId, studyInstanceUid: full.studyInstanceUid };
 }

@@ -7,6 +7,8 @@ export interface StepCandidate extends StepRecord {
   requestedProcedureId: string;
   studyInstanceUid: string;
   modality?: string;
+  /** The Patient ID of the step's patient, to tell when the modality names another one. */
+  patientId: string;
   /** Number of requested procedures of its order (an accession alone names one only if it has one). */
   proceduresInOrder: number;
 }

@@ -18,6 +18,8 @@ export const ReconciliationReason = {
   NoMatchingStep: 'no matching step for accession',
   /** It was linked to a step whose order was cancelled or discontinued: the order stays dead. */
   OrderCalledOff: 'order called off',
+  /** Linked, but the modality named another patient than the order's: the order's patient is kept (IHE PIR). */
+  PatientMismatch: 'patient mismatch',
 } as const;
 export type ReconciliationReason = (typeof ReconciliationReason)[keyof typeof ReconciliationReason];
 

@@ -14,7 +14,7 @@ export class FakeStores {
   private serial = 0;
 
   addStep(ref: string, o: Partial<StepCandidate> = {}): StepCandidate {
-    const step: StepCandidate = { ref, procedureRef: `rp-${ref}`, spsId: `S-${ref}`, status: SpsStatus.Scheduled, held: false, accessionNumber: `A-${ref}`, requestedProcedureId: 'RP1', studyInstanceUid: `1.2.${ref}`, modality: 'CT', proceduresInOrder: 1, ...o };
+    const step: StepCandidate = { ref, procedureRef: `rp-${ref}`, spsId: `S-${ref}`, status: SpsStatus.Scheduled, held: false, accessionNumber: `A-${ref}`, requestedProcedureId: 'RP1', studyInstanceUid: `1.2.${ref}`, modality: 'CT', patientId: 'P1', proceduresInOrder: 1, ...o };
     this.steps.set(ref, step);
     if (!this.studies.has(step.procedureRef)) this.studies.set(step.procedureRef, StudyState.Scheduled);
     return step;

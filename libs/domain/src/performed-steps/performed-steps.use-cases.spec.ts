@@ -49,6 +49,17 @@ describe('performed step use cases (in-memory stores)', () => {
     expect([...db.performed.values()][0]).toMatchObject({ needsReconciliation: true, reconciliationReason: 'unscheduled', studyInstanceUid: '1.9.9', patient: { id: 'P1' } });
   });
 
+  it('links a performed step that names another patient, keeps the order\'s patient, and flags it for reconciliation', async () => {
+    const a = db.addStep('a', { patientId: 'P-ORDER' });
+    const out = await start.execute(db.tx(), startCommand({ references: [{ studyInstanceUid: a.studyInstanceUid }], patient: { id: 'P-TYPED' } }), source);
+    expect(out).toMatchObject({ linkedSteps: 1, stepsChanged: 1, reconciliation: 'patient mismatch' });
+    expect(db.steps.get('a')!.status).toBe(SpsStatus.Started);
+    expect(db.history).toContain("flag a the modality named another patient; the order's patient is kept");
+    // no Patient ID sent is no other patient
+    const b = db.addStep('b', { patientId: 'P-ORDER' });
+    expect(await start.execute(db.tx(), startCommand({ references: [{ studyInstanceUid: b.studyInstanceUid }], patient: {} }), source)).toMatchObject({ reconciliation: undefined });
+  });
+
   it('completes a step only once no performed step of it is in progress (append case)', async () => {
     const a = db.addStep('a');
     const ref = { studyInstanceUid: a.studyInstanceUid };

@@ -32,7 +32,10 @@ export class StartPerformedStep {
       studyInstanceUids: present(cmd.references.map((r) => r.studyInstanceUid)),
     });
     const { steps, unmatched } = matchReferences(cmd.references, candidates, valid.modality);
-    const reconciliation = unmatched ?? (steps.some((s) => CALLED_OFF.has(s.status)) ? ReconciliationReason.OrderCalledOff : undefined);
+    const mismatched = steps.filter((s) => isOtherPatient(cmd.patient.id, s.patientId));
+    const reconciliation =
+      unmatched ??
+      (steps.some((s) => CALLED_OFF.has(s.status)) ? ReconciliationReason.OrderCalledOff : mismatched.length > 0 ? ReconciliationReason.PatientMismatch : undefined);
     const ref = await tx.performedSteps.create({
       ...cmd,
       ...valid,
@@ -45,6 +48,9 @@ export class StartPerformedStep {
     if (ref === null) throw duplicate(cmd);
     if (steps.length > 0) await tx.performedSteps.link(ref, steps.map((s) => s.ref));
 
+    for (const step of mismatched) {
+      await tx.workflow.recordFlag({ procedureRef: step.procedureRef, stepRef: step.ref, state: step.status, event: 'performed.patient-mismatch', source, note: "the modality named another patient; the order's patient is kept" });
+    }
     let stepsChanged = 0;
     for (const step of steps) {
       const moved = await Lifecycle.step(tx.workflow, step, StepEvent.PerformedStarted, source);
@@ -78,6 +84,12 @@ function validate(cmd: StartPerformedStepCommand) {
 
 function duplicate(cmd: StartPerformedStepCommand): DomainError {
   return new DomainError(DomainErrorCode.DuplicatePerformedStep, 'a performed step with this instance UID exists already', subjectOf('performed-step', 'instanceUid', cmd.origin));
+}
+
+/** A modality that sends no Patient ID names nobody else; one that sends another does. */
+function isOtherPatient(sent: string | undefined, ours: string): boolean {
+  const id = sent?.trim();
+  return !!id && id !== ours;
 }
 
 function present(values: (string | undefined)[]): string[] {

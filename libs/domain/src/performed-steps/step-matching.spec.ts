@@ -4,7 +4,7 @@ import { matchReference, matchReferences } from './step-matching';
 
 const step = (ref: string, o: Partial<StepCandidate> = {}): StepCandidate => ({
   ref, procedureRef: `proc-${ref}`, spsId: `SPS-${ref}`, status: SpsStatus.Scheduled, held: false,
-  accessionNumber: 'A1', requestedProcedureId: 'RP1', studyInstanceUid: '1.2.1', modality: 'CT', proceduresInOrder: 1, ...o,
+  accessionNumber: 'A1', requestedProcedureId: 'RP1', studyInstanceUid: '1.2.1', modality: 'CT', patientId: 'P1', proceduresInOrder: 1, ...o,
 });
 
 describe('matchReference', () => {

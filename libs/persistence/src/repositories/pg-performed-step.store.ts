@@ -70,10 +70,11 @@ export class PgPerformedStepStore implements PerformedStepStore {
     if (keys.accessionNumbers.length === 0 && keys.studyInstanceUids.length === 0) return [];
     const rows = await this.sql(
       `SELECT s.id, s.procedure_ref, s.sps_id, s.status, s.held, s.modality, r.requested_procedure_id, r.study_instance_uid,
-              o.accession_number, (SELECT count(*) FROM requested_procedures r2 WHERE r2.order_ref = o.id)::int AS procedures_in_order
+              o.accession_number, p.patient_id, (SELECT count(*) FROM requested_procedures r2 WHERE r2.order_ref = o.id)::int AS procedures_in_order
          FROM scheduled_procedure_steps s
          JOIN requested_procedures r ON r.id = s.procedure_ref
          JOIN imaging_orders o ON o.id = r.order_ref
+         JOIN patients p ON p.id = s.patient_ref
         WHERE o.accession_number = ANY($1::text[]) OR r.study_instance_uid = ANY($2::text[])
         ORDER BY s.id FOR UPDATE OF s`,
       [keys.accessionNumbers, keys.studyInstanceUids],
@@ -81,7 +82,7 @@ export class PgPerformedStepStore implements PerformedStepStore {
     return rows.map((r) => ({
       ...toStep(r),
       accessionNumber: r.accession_number ?? '', requestedProcedureId: r.requested_procedure_id, studyInstanceUid: r.study_instance_uid,
-      modality: r.modality ?? undefined, proceduresInOrder: r.procedures_in_order,
+      modality: r.modality ?? undefined, patientId: r.patient_id, proceduresInOrder: r.procedures_in_order,
     }));
   }
 
