@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, DomainErrorCode, MessageAlreadyStored, MessageKey, TransactionContext, UnitOfWork } from '@radflow/domain';
 import { Logger, errorFields } from '@radflow/observability';
-import { AckCode, ackDelimiters, ackInboundOf, buildAck, buildAckForUnparseable, buildFallbackAck, decideAck, FallbackAckReason, Hl7Error, Hl7ErrorCode, Hl7Warning, isFramableAck, newAckControlId, outcomeOf, toHl7Error } from '../ack';
-import { decodeHl7, encodeHl7, Hl7CharsetError, Hl7CharsetErrorCode, readRawMsh } from '../charset';
+import { ackDelimiters, Hl7Error, Hl7ErrorCode, Hl7Warning, isFramableAck, toHl7Error } from '../ack';
+import { decodeHl7, Hl7CharsetError, Hl7CharsetErrorCode, readRawMsh } from '../charset';
 import { MappingWarnings } from '../mapping';
-import { checkMessageKey, isHl7V2Version, isStorableMessageKey, readAckTypes, validateMsh, MshInfo } from '../msh';
+import { checkMessageKey, isHl7V2Version, isStorableMessageKey, validateMsh, MshInfo } from '../msh';
 import { Hl7InputError, Hl7Message, isBatch, parseHl7, splitBatch } from '../parser';
 import { Hl7InboundOptions } from './hl7-inbound.options';
+import { AckWriter, encodeInCharset } from './ack-writer';
 import { MessageApplier } from './message-applier';
 import { profileFromOptions, SenderProfile, SenderProfiles, singleProfile } from './sender-profile';
 import { defaultRoutes, Hl7RouteRegistry } from './routes';
@@ -66,6 +67,7 @@ const RETRIES = 3;
  */
 export class Hl7InboundService {
   private readonly applier: MessageApplier;
+  private readonly acks: AckWriter;
   private readonly profiles: SenderProfiles;
   private readonly routes: Hl7RouteRegistry;
 
@@ -76,6 +78,7 @@ export class Hl7InboundService {
   ) {
     this.routes = defaultRoutes(options);
     this.applier = new MessageApplier(this.routes, options, log);
+    this.acks = new AckWriter(options, log);
     this.profiles = options.profiles ?? singleProfile(profileFromOptions(options));
   }
 
@@ -125,7 +128,7 @@ export class Hl7InboundService {
     } catch {
       msg = undefined;
     }
-    return this.ackBytes({ raw: head, sha: Buffer.alloc(0), charset: null, profile: this.profileOfBytes(head), msg }, error).bytes;
+    return this.acks.forMessage({ charset: null, profile: this.profileOfBytes(head), msg }, error).bytes;
   }
 
   private prepare(raw: Buffer, text: string, charset: string | null, profile: SenderProfile): Prepared {
@@ -169,7 +172,7 @@ export class Hl7InboundService {
       } catch (e) {
         if (attempt < RETRIES && isRetryable(e)) continue;
         this.log.error({ event: 'hl7.failed', connectionId: ctx.connectionId, controlId: p.info?.controlId, ...errorFields(e) }, 'message not stored; answering AR');
-        return this.ackBytes(p, toHl7Error(e)).bytes; // nothing was committed: the sender must resend
+        return this.acks.forMessage(p, toHl7Error(e)).bytes; // nothing was committed: the sender must resend
       }
     }
   }
@@ -211,7 +214,7 @@ export class Hl7InboundService {
   }
 
   private async store(tx: TransactionContext, p: Prepared, ctx: InboundContext, id: string, key: MessageKey | null, error?: Hl7Error, warnings: readonly Hl7Warning[] = []): Promise<Answer> {
-    const ack = this.ackBytes(p, error, warnings);
+    const ack = this.acks.forMessage(p, error, warnings);
     await tx.messages.insert({
       id, peer: ctx.peer, sendingApplication: key?.sendingApplication ?? storableText(p.msg?.msh.raw(3) ?? ''), sendingFacility: key?.sendingFacility ?? storableText(p.msg?.msh.raw(4) ?? ''),
       controlId: key?.controlId ?? null, messageType: p.info?.type ?? (p.msg ? storableText(p.msg.type) : null), version: p.info?.version ?? null, charset: p.charset, raw: p.raw, payloadSha256: p.sha,
@@ -228,7 +231,7 @@ export class Hl7InboundService {
     const stored = await this.uow.run((tx) => tx.messages.findDuplicate(key));
     if (!stored) throw Object.assign(new Error('duplicate without a stored ACK'), { code: '40001' });
     // An ACK stored before ACKs were made safe may hold 0x0B/0x1C: answer something the sender can read.
-    if (!isFramableAck(stored.ack)) return { ...this.fallback('ack-unframable'), duplicate: true };
+    if (!isFramableAck(stored.ack)) return { ...this.acks.fallback('ack-unframable'), duplicate: true };
     return { bytes: stored.ack, code: stored.ackCode, duplicate: true };
   }
 
@@ -240,32 +243,6 @@ export class Hl7InboundService {
     }
   }
 
-  /**
-   * The ACK for a message, as the bytes to send and to store (a resend gets the very same bytes).
-   * buildAck escapes whatever it echoes; should the encoded bytes still not frame, the sender gets
-   * the fallback AR rather than nothing.
-   */
-  private ackBytes(p: Prepared, error?: Hl7Error, warnings: readonly Hl7Warning[] = []): Omit<Answer, 'duplicate'> {
-    if (!p.msg) {
-      const text = buildAckForUnparseable({ ackControlId: newAckControlId(), now: new Date(), ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility, error });
-      return this.framableOrFallback({ bytes: Buffer.from(text, 'latin1'), code: 'AR' });
-    }
-    const decision = decideAck(readAckTypes(p.msg), outcomeOf(error), { ackMode: p.profile.ackMode });
-    // True enhanced mode: a stored message's commit ACK says only that (CA); its error is the application ACK's.
-    const trueCommit = p.profile.ackMode === 'enhanced' && decision.code === 'CA';
-    const ack = this.framableOrFallback(this.encodedAck(p, decision.code, trueCommit ? undefined : error, trueCommit ? [] : warnings));
-    if (decision.applicationAck !== 'to-send' || !decision.applicationCode) return ack;
-    return { ...ack, applicationAck: this.framableOrFallback(this.encodedAck(p, decision.applicationCode, error, warnings)) };
-  }
-
-  private encodedAck(p: Prepared, code: AckCode, error?: Hl7Error, warnings: readonly Hl7Warning[] = []): { bytes: Buffer; code: string } {
-    const text = buildAck({
-      inbound: { ...ackInboundOf(p.msg!), charset: p.charset ?? '' }, code, error, warnings, ackControlId: newAckControlId(), now: new Date(),
-      ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility,
-    });
-    return { bytes: encodeAck(text, p.charset), code };
-  }
-
   /** Hands the application ACK to the return link; a resend (duplicate) never gets here: it answers from the store. */
   private sendApplicationAck(p: Prepared, ack: { bytes: Buffer; code: string }, messageRef?: string): void {
     const fields = { event: 'hl7.application-ack-unsent', profile: p.profile.name, controlId: p.info?.controlId, ackCode: ack.code };
@@ -274,17 +251,6 @@ export class Hl7InboundService {
       return;
     }
     this.options.applicationAcks.send({ url: p.profile.applicationAckUrl, bytes: ack.bytes, code: ack.code, controlId: p.info?.controlId, profile: p.profile.name, messageRef });
-  }
-
-  private framableOrFallback(ack: { bytes: Buffer; code: string }): { bytes: Buffer; code: string } {
-    if (isFramableAck(ack.bytes)) return ack;
-    this.log.error({ event: 'hl7.ack-unframable', ackCode: ack.code, ackBytes: ack.bytes.length }, 'built ACK holds MLLP block bytes; sending the fallback AR');
-    return this.fallback('ack-unframable');
-  }
-
-  private fallback(reason: FallbackAckReason): { bytes: Buffer; code: string } {
-    const bytes = buildFallbackAck({ reason, ourApplication: this.options.receivingApplication, ourFacility: this.options.receivingFacility });
-    return { bytes, code: 'AR' };
   }
 
   private async unparseable(raw: Buffer, ctx: InboundContext, error: Hl7Error): Promise<Buffer> {
@@ -308,25 +274,12 @@ export class Hl7InboundService {
     const fs = d.field;
     parts.push(Buffer.from(`BHS${fs}${d.component}${d.repetition}${d.escape}${d.subcomponent}${fs}${this.options.receivingApplication}${fs}${this.options.receivingFacility}\r`, 'latin1'));
     for (const m of messages) {
-      const raw = encodeAck(m, charset); // the message's own bytes, in the charset they came in
+      const raw = encodeInCharset(m, charset); // the message's own bytes, in the charset they came in
       const ack = await this.handleOne(this.prepare(raw, m, charset, this.profileOfBytes(raw)), ctx);
       parts.push(ack);
     }
     parts.push(Buffer.from(`BTS${fs}${messages.length}\r`, 'latin1'));
     return Buffer.concat(parts);
-  }
-}
-
-/**
- * The ACK goes back in the charset we read the message in, which its MSH-18 names. Our own text is
- * ASCII; an echoed id the charset cannot hold is written as '?' rather than as bytes of another set.
- */
-function encodeAck(text: string, charset: string | null): Buffer {
-  if (!charset) return Buffer.from(text, 'latin1');
-  try {
-    return encodeHl7(text, charset);
-  } catch {
-    return encodeHl7(text.replace(/[^\x00-\x7f]/g, '?'), charset);
   }
 }
 
