@@ -75,7 +75,9 @@ export class PgPerformedStepStore implements PerformedStepStore {
          JOIN requested_procedures r ON r.id = s.procedure_ref
          JOIN imaging_orders o ON o.id = r.order_ref
          JOIN patients p ON p.id = s.patient_ref
-        WHERE o.accession_number = ANY($1::text[]) OR r.study_instance_uid = ANY($2::text[])
+        -- two index probes (accession, Study Instance UID); an OR across the join would read every order
+        WHERE r.id IN (SELECT r1.id FROM imaging_orders o1 JOIN requested_procedures r1 ON r1.order_ref = o1.id WHERE o1.accession_number = ANY($1::text[])
+                       UNION SELECT r2.id FROM requested_procedures r2 WHERE r2.study_instance_uid = ANY($2::text[]))
         ORDER BY s.id FOR UPDATE OF s`,
       [keys.accessionNumbers, keys.studyInstanceUids],
     );
