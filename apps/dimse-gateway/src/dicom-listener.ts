@@ -1,12 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { ENV, Env } from '@radflow/config';
-import { DicomServer, MwlFindHandler } from '@radflow/dicom';
+import { UNIT_OF_WORK, UnitOfWork } from '@radflow/domain';
+import { DicomServer, MppsHandler, MwlFindHandler } from '@radflow/dicom';
 import { assertUp, AUDIT_TRAIL, AuditTrail, LOGGER, Logger, READINESS, ReadinessRegistry } from '@radflow/observability';
-import { PG_POOL } from '@radflow/persistence';
+import { PG_POOL, RetryingUnitOfWork } from '@radflow/persistence';
 import { AuditedFindHandler } from './audited-find.handler';
 
-/** The DICOM SCP on DICOM_PORT: C-ECHO and Modality Worklist C-FIND. */
+/** The DICOM SCP on DICOM_PORT: C-ECHO, Modality Worklist C-FIND and MPPS N-CREATE / N-SET. */
 @Injectable()
 export class DicomListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly server: DicomServer;
@@ -14,6 +15,7 @@ export class DicomListener implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     @Inject(ENV) private readonly env: Env,
     @Inject(PG_POOL) pool: Pool,
+    @Inject(UNIT_OF_WORK) uow: UnitOfWork,
     @Inject(AUDIT_TRAIL) audit: AuditTrail,
     @Inject(LOGGER) logger: Logger,
     @Inject(READINESS) readiness: ReadinessRegistry,
@@ -39,6 +41,8 @@ export class DicomListener implements OnApplicationBootstrap, BeforeApplicationS
       maxPduLength: env.DICOM_MAX_PDU_BYTES,
       idleTimeoutMs: env.DICOM_IDLE_TIMEOUT_MS,
       findHandler: new AuditedFindHandler(mwl, audit, log),
+      // a lost lifecycle race (40001) is retried here, so the modality never sees it
+      nHandler: new MppsHandler(new RetryingUnitOfWork(uow, undefined, (attempt, code) => log.debug({ event: 'mpps.retry', attempt, errCode: code }, 'performed step transaction retried')), log),
       logger: log,
     });
     readiness.register({ name: 'dicom', check: async () => assertUp(this.server.listening, 'DICOM listener') });

@@ -1,3 +1,4 @@
 export * from './charset';
 export * from './dimse';
 export * from './mwl';
+export * from './mpps';

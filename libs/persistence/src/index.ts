@@ -9,3 +9,5 @@ export * from './database.module';
 export { PgAuditTrail } from './repositories/pg-audit.trail';
 export * from './process.module';
 export * from './database-dependency';
+export { PgPerformedStepStore } from './repositories/pg-performed-step.store';
+export * from './retrying-unit-of-work';

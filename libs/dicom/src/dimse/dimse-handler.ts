@@ -70,6 +70,8 @@ export interface NResponse {
   dataset?: DicomDataset;
   errorComment?: string;
   errorId?: number;
+  /** Attribute Identifier List (0000,1005): the attributes a failure (0106, 0120, 0121 …) is about. */
+  attributeIdentifierList?: number[];
 }
 
 /** N-CREATE / N-SET (MPPS). Throwing answers 0x0110 Processing failure. */

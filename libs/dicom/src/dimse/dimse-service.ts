@@ -114,6 +114,7 @@ export class DimseService implements AssociationService {
       status: response.status,
       errorComment: response.errorComment,
       errorId: response.errorId,
+      attributeIdentifierList: response.attributeIdentifierList,
       hasDataset: dataset !== undefined,
     }, dataset);
     const log = { event: `dimse.n-${kind}`, association: this.association.id, messageId: command.messageId, sopClassUid, status: response.status, ms: Math.round(performance.now() - started) };

@@ -6,6 +6,7 @@ import { AddTransitionSourceIndex1763900000004 } from './1763900000004-AddTransi
 import { AllowOrdersWithoutAccession1763900000005 } from './1763900000005-AllowOrdersWithoutAccession';
 import { AddApplicationAcks1763900000006 } from './1763900000006-AddApplicationAcks';
 import { AddStudyLifecycle1763900000007 } from './1763900000007-AddStudyLifecycle';
+import { AddPerformedSteps1763900000008 } from './1763900000008-AddPerformedSteps';
 
 /** Every migration, in order. A merged migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AllowOrdersWithoutAccession1763900000005,
   AddApplicationAcks1763900000006,
   AddStudyLifecycle1763900000007,
+  AddPerformedSteps1763900000008,
 ];
