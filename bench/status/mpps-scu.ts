@@ -33,6 +33,13 @@ export interface Exchange {
 
 type Request = InstanceType<typeof requests.Request>;
 
+/**
+ * Data sets are built in the transfer syntax Radflow accepts first (it prefers Explicit VR LE):
+ * a Dataset in another one is transcoded by the Client before every send, SCU CPU a modality
+ * built on this library would not spend twice.
+ */
+const EXPLICIT_VR_LE = constants.TransferSyntax.ExplicitVRLittleEndian;
+
 /** Sends `list` on one association and resolves once it is closed again. */
 export function exchange(target: DimseTarget, list: Request[], timeoutMs = 30_000): Promise<Exchange> {
   return new Promise((resolve, reject) => {
@@ -72,9 +79,9 @@ function setNoDelay(client: Client): void {
 /** N-CREATE (IN PROGRESS, scheduled: naming the order's step) then N-SET (COMPLETED, one series). */
 export function mppsRoundTrip(target: DimseTarget, order: PlacedOrder, ppsUid: string): Promise<Exchange> {
   const create = new requests.NCreateRequest(constants.SopClass.ModalityPerformedProcedureStep, ppsUid);
-  create.setDataset(new Dataset(inProgress(order, target.callingAe)));
+  create.setDataset(new Dataset(inProgress(order, target.callingAe), EXPLICIT_VR_LE));
   const set = new requests.NSetRequest(constants.SopClass.ModalityPerformedProcedureStep, ppsUid);
-  set.setDataset(new Dataset(completed(ppsUid)));
+  set.setDataset(new Dataset(completed(ppsUid), EXPLICIT_VR_LE));
   return exchange(target, [create, set]);
 }
 

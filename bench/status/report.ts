@@ -1,10 +1,16 @@
+import { CpuSplit } from '../hl7-ingest/profile';
 import { LatencyStats } from './load';
 import { SaturationRun } from './saturation';
 
 export interface LatencyRow {
   scus: number;
+  /** TCP_NODELAY on the SCU's socket (false: dcmjs-dimse as shipped). */
+  noDelay: boolean;
   mpps: LatencyStats;
   echo: LatencyStats;
+  /** CPU ms per operation (one MPPS = N-CREATE + N-SET; one C-ECHO pair); clientMs is the SCUs. */
+  mppsCpu: CpuSplit;
+  echoCpu: CpuSplit;
   /** Step statuses of the orders this row used, after it ran (every one should be COMPLETED). */
   steps: Record<string, number>;
 }
@@ -27,10 +33,11 @@ const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? `${(a 
 export function markdown(r: StatusReport): string {
   const out = [`Run ${r.at} on ${r.machine}; Postgres ${r.postgres}; ${r.iterations} timed iterations per row after ${r.warmup} warm-up.`, ''];
   out.push('### MPPS N-CREATE + N-SET round trip (dcmjs-dimse SCU), ms from association accepted to N-SET-RSP', '');
-  out.push('| SCUs | MPPS p50 | MPPS p99 | N-CREATE-RSP p50 | 2 × C-ECHO p50 | 2 × C-ECHO p99 | ratio p50 | ratio p99 | MPPS/s | failed | steps after |');
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  out.push('| SCUs | MPPS p50 | MPPS p99 | N-CREATE-RSP p50 | 2 × C-ECHO p50 | 2 × C-ECHO p99 | ratio p50 | ratio p99 | MPPS/s | CPU ms per MPPS: radflow / postgres / SCU | failed | steps after |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|');
   for (const l of r.latency) {
-    out.push(`| ${l.scus} | ${ms(l.mpps.p50)} | ${ms(l.mpps.p99)} | ${ms(l.mpps.firstP50)} | ${ms(l.echo.p50)} | ${ms(l.echo.p99)} | ${ratio(l.mpps.p50, l.echo.p50)} | ${ratio(l.mpps.p99, l.echo.p99)} | ${int(l.mpps.perSecond)} | ${l.mpps.failed + l.echo.failed} | ${Object.entries(l.steps).map(([s, n]) => `${s} ${n}`).join(', ')} |`);
+    const c = l.mppsCpu;
+    out.push(`| ${l.scus}${l.noDelay ? '' : ' (Nagle on)'} | ${ms(l.mpps.p50)} | ${ms(l.mpps.p99)} | ${ms(l.mpps.firstP50)} | ${ms(l.echo.p50)} | ${ms(l.echo.p99)} | ${ratio(l.mpps.p50, l.echo.p50)} | ${ratio(l.mpps.p99, l.echo.p99)} | ${int(l.mpps.perSecond)} | ${c.radflowMs} / ${c.postgresMs ?? '?'} / ${c.clientMs} | ${l.mpps.failed + l.echo.failed} | ${Object.entries(l.steps).map(([s, n]) => `${s} ${n}`).join(', ')} |`);
   }
   out.push('', '### Transitions per second at saturation (rows written to study_transitions, scopes step + study)', '');
   out.push('| scenario | SCUs | MLLP conns | window s | transitions/s | step/s | study/s | ops ok / failed | CPU ms per transition: radflow / postgres / bench | machine cores busy |');

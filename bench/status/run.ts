@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RadflowChild } from '../common/radflow-child';
 import { openBenchPostgres } from '../hl7-ingest/postgres';
+import { measureCpu } from '../hl7-ingest/profile';
 import { closedLoop, LaneOp, Sample } from './load';
 import { MllpLane } from './mllp';
 import { DimseTarget, echoRoundTrip, Exchange, mppsRoundTrip } from './mpps-scu';
@@ -30,8 +31,9 @@ const SAT_SCUS = list('BENCH_SAT_SCUS', [4, 16, 32]);
 const SAT_CONNS = num('BENCH_SAT_CONNECTIONS', 8);
 const SAT_SECONDS = num('BENCH_SAT_SECONDS', 10);
 const SAT_WARMUP = num('BENCH_SAT_WARMUP', 2);
-const SAT_ORDERS = num('BENCH_SAT_ORDERS', 5000);
+const SAT_ORDERS = num('BENCH_SAT_ORDERS', 6000);
 const NODELAY = process.env.BENCH_SCU_NODELAY !== '0';
+const NAGLE_ITERATIONS = process.env.BENCH_NAGLE_ITERATIONS === '0' || !NODELAY ? 0 : num('BENCH_NAGLE_ITERATIONS', 200);
 
 let uidSeq = 0;
 const runUid = `2.25.${Date.now()}${process.pid}`;
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
     postgres: `${pg.kind} ${pg.version}`, iterations: ITERATIONS, warmup: WARMUP, latency: [], saturation: [],
   };
   try {
-    for (const scus of [...new Set([1, SCUS])]) report.latency.push(await latencyRow(rf, counter, target, scus));
+    for (const scus of [...new Set([1, SCUS])]) report.latency.push(await latencyRow(rf, counter, pg.postmasterPid, target, scus, ITERATIONS));
+    // dcmjs-dimse as shipped, for comparison: every data set waits for a delayed ACK
+    if (NAGLE_ITERATIONS) report.latency.push(await latencyRow(rf, counter, pg.postmasterPid, { ...target, noDelay: false }, 1, NAGLE_ITERATIONS));
     for (const scus of SAT_SCUS) report.saturation.push(await saturated(rf, counter, pg.postmasterPid, `MPPS ×${scus}`, scus, 0, target));
     if (SAT_CONNS) report.saturation.push(await saturated(rf, counter, pg.postmasterPid, `HL7 SC IP+CM ×${SAT_CONNS}`, 0, SAT_CONNS, target));
     const best = [...report.saturation].filter((s) => s.connections === 0).sort((a, b) => b.transitionsPerSecond - a.transitionsPerSecond)[0];
@@ -68,21 +72,24 @@ async function main(): Promise<void> {
 }
 
 /** Part 1: WARMUP + ITERATIONS orders placed first, then C-ECHO pairs and MPPS round trips on `scus` SCUs. */
-async function latencyRow(rf: RadflowChild, counter: TransitionCounter, target: DimseTarget, scus: number): Promise<LatencyRow> {
-  const { messages, orders } = orderSet(`L${scus}X`, WARMUP + ITERATIONS);
+async function latencyRow(rf: RadflowChild, counter: TransitionCounter, postmaster: number | null, target: DimseTarget, scus: number, iterations: number): Promise<LatencyRow> {
+  const label = `${scus} SCU(s)${target.noDelay ? '' : ', Nagle on'}`;
+  const { messages, orders } = orderSet(`L${scus}${target.noDelay ? 'X' : 'N'}`, WARMUP + iterations);
   const placed = await placeOrders(rf, messages);
-  log(`${scus} SCU(s): ${orders.length} orders placed at ${placed.perSecond.toFixed(0)}/s`);
+  log(`${label}: ${orders.length} orders placed at ${placed.perSecond.toFixed(0)}/s`);
   await counter.waitQuiet(rf.pid);
   const mpps = (offset: number): LaneOp => async (i) => sample(await mppsRoundTrip(target, orders[offset + i], ppsUid()));
   const echo: LaneOp = async () => sample(await echoRoundTrip(target, 2));
   await closedLoop(WARMUP, scus, echo);
   await closedLoop(WARMUP, scus, mpps(0));
-  const echoStats = await closedLoop(ITERATIONS, scus, echo);
-  const mppsStats = await closedLoop(ITERATIONS, scus, mpps(WARMUP));
+  const echoRun = await measureCpu(rf.pid, postmaster, iterations, () => closedLoop(iterations, scus, echo));
+  const mppsRun = await measureCpu(rf.pid, postmaster, iterations, () => closedLoop(iterations, scus, mpps(WARMUP)));
+  const [echoStats, mppsStats] = [echoRun.result, mppsRun.result];
   const steps = await counter.stepStatuses(orders.map((o) => o.accession));
-  log(`${scus} SCU(s): MPPS p50 ${mppsStats.p50.toFixed(2)} p99 ${mppsStats.p99.toFixed(2)} ms (${mppsStats.failed} failed), echo pair p50 ${echoStats.p50.toFixed(2)} p99 ${echoStats.p99.toFixed(2)} ms; steps ${JSON.stringify(steps)}`);
+  log(`${label}: MPPS p50 ${mppsStats.p50.toFixed(2)} p99 ${mppsStats.p99.toFixed(2)} ms (${mppsStats.failed} failed), echo pair p50 ${echoStats.p50.toFixed(2)} p99 ${echoStats.p99.toFixed(2)} ms; ` +
+    `CPU ms per MPPS radflow ${mppsRun.cpu.radflowMs} postgres ${mppsRun.cpu.postgresMs ?? '?'} SCU ${mppsRun.cpu.clientMs}; steps ${JSON.stringify(steps)}`);
   await counter.waitQuiet(rf.pid);
-  return { scus, mpps: mppsStats, echo: echoStats, steps };
+  return { scus, noDelay: target.noDelay, mpps: mppsStats, echo: echoStats, mppsCpu: mppsRun.cpu, echoCpu: echoRun.cpu, steps };
 }
 
 /** Part 2: SAT_ORDERS orders placed, then `scus` MPPS SCUs and `conns` HL7 lanes (SC IP then SC CM) on them. */
