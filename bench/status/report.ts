@@ -21,6 +21,12 @@ export interface StatusReport {
   postgres: string;
   iterations: number;
   warmup: number;
+  /** Orders placed before each saturation run. */
+  satOrders: number;
+  /** 1-minute load average when the run started and ended (2 = both CPUs busy). */
+  load: [number, number];
+  /** Cores used by an idle Radflow and its Postgres (null: not ours to watch). */
+  idle: { radflow: number; postgres: number | null } | null;
   latency: LatencyRow[];
   saturation: SaturationRun[];
 }
@@ -31,7 +37,12 @@ const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? `${(a 
 
 /** The tables of bench/status/README.md, from one run. */
 export function markdown(r: StatusReport): string {
-  const out = [`Run ${r.at} on ${r.machine}; Postgres ${r.postgres}; ${r.iterations} timed iterations per row after ${r.warmup} warm-up.`, ''];
+  const out = [
+    `Run ${r.at} on ${r.machine}; Postgres ${r.postgres}; ${r.iterations} timed iterations per row after ${r.warmup} warm-up; ` +
+      `${r.satOrders} orders placed before each saturation run; load average ${r.load.map((l) => l.toFixed(1)).join(' → ')}; ` +
+      `idle Radflow ${r.idle?.radflow ?? '?'} cores, idle Postgres ${r.idle?.postgres ?? '?'} cores.`,
+    '',
+  ];
   out.push('### MPPS N-CREATE + N-SET round trip (dcmjs-dimse SCU), ms from association accepted to N-SET-RSP', '');
   out.push('| SCUs | MPPS p50 | MPPS p99 | N-CREATE-RSP p50 | 2 × C-ECHO p50 | 2 × C-ECHO p99 | ratio p50 | ratio p99 | MPPS/s | CPU ms per MPPS: radflow / postgres / SCU | failed | steps after |');
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|');

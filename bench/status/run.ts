@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RadflowChild } from '../common/radflow-child';
-import { openBenchPostgres } from '../hl7-ingest/postgres';
-import { measureCpu } from '../hl7-ingest/profile';
+import { BenchPostgres, openBenchPostgres } from '../hl7-ingest/postgres';
+import { cpuSecondsOf, measureCpu, postgresCpuSeconds } from '../hl7-ingest/profile';
 import { closedLoop, LaneOp, Sample } from './load';
 import { MllpLane } from './mllp';
 import { DimseTarget, echoRoundTrip, Exchange, mppsRoundTrip } from './mpps-scu';
@@ -43,32 +43,56 @@ const sample = (e: Exchange): Sample => ({ ms: e.ms, firstMs: e.firstMs, ok: e.s
 async function main(): Promise<void> {
   const pg = await openBenchPostgres();
   log(`postgres: ${pg.kind}, ${pg.version}`);
-  const url = await pg.createDatabase('status');
-  const rf = await startRadflow(REPO, url);
-  const counter = await TransitionCounter.open(url);
-  const target: DimseTarget = { port: rf.dicomPort, calledAe: 'RADFLOW', callingAe: 'CT01', noDelay: NODELAY };
   const report: StatusReport = {
     at: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    postgres: `${pg.kind} ${pg.version}`, iterations: ITERATIONS, warmup: WARMUP, latency: [], saturation: [],
+    postgres: `${pg.kind} ${pg.version}`, iterations: ITERATIONS, warmup: WARMUP, satOrders: SAT_ORDERS, load: [loadavg()[0], NaN], idle: null, latency: [], saturation: [],
   };
   try {
-    for (const scus of [...new Set([1, SCUS])]) report.latency.push(await latencyRow(rf, counter, pg.postmasterPid, target, scus, ITERATIONS));
-    // dcmjs-dimse as shipped, for comparison: every data set waits for a delayed ACK
-    if (NAGLE_ITERATIONS) report.latency.push(await latencyRow(rf, counter, pg.postmasterPid, { ...target, noDelay: false }, 1, NAGLE_ITERATIONS));
-    for (const scus of SAT_SCUS) report.saturation.push(await saturated(rf, counter, pg.postmasterPid, `MPPS ×${scus}`, scus, 0, target));
-    if (SAT_CONNS) report.saturation.push(await saturated(rf, counter, pg.postmasterPid, `HL7 SC IP+CM ×${SAT_CONNS}`, 0, SAT_CONNS, target));
+    await withRadflow(pg, 'latency', async (rf, counter, target) => {
+      report.idle = await idleCores(rf.pid, pg.postmasterPid);
+      log(`idle: radflow ${report.idle.radflow} cores, postgres ${report.idle.postgres ?? '?'} cores`);
+      for (const scus of [...new Set([1, SCUS])]) report.latency.push(await latencyRow(rf, counter, pg.postmasterPid, target, scus, ITERATIONS));
+      // dcmjs-dimse as shipped, for comparison: every data set waits for a delayed ACK
+      if (NAGLE_ITERATIONS) report.latency.push(await latencyRow(rf, counter, pg.postmasterPid, { ...target, noDelay: false }, 1, NAGLE_ITERATIONS));
+    });
+    // each saturation run on a fresh database and process: the same table sizes for every scenario
+    const saturated = (scenario: string, scus: number, conns: number) =>
+      withRadflow(pg, `s${report.saturation.length}`, async (rf, counter, target) => void report.saturation.push(await saturatedRun(rf, counter, pg.postmasterPid, scenario, scus, conns, target)));
+    for (const scus of SAT_SCUS) await saturated(`MPPS ×${scus}`, scus, 0);
+    if (SAT_CONNS) await saturated(`HL7 SC IP+CM ×${SAT_CONNS}`, 0, SAT_CONNS);
     const best = [...report.saturation].filter((s) => s.connections === 0).sort((a, b) => b.transitionsPerSecond - a.transitionsPerSecond)[0];
-    if (best && SAT_CONNS) report.saturation.push(await saturated(rf, counter, pg.postmasterPid, 'MPPS + HL7 SC at once', best.scus, SAT_CONNS, target));
+    if (best && SAT_CONNS) await saturated('MPPS + HL7 SC at once', best.scus, SAT_CONNS);
   } finally {
-    await counter.close();
-    await rf.stop();
     await pg.close();
   }
+  report.load[1] = loadavg()[0];
   const md = markdown(report);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'status.json'), JSON.stringify(report, null, 2));
   writeFileSync(join(RESULTS, 'status.md'), md);
   process.stdout.write(md);
+}
+
+/** A fresh database and Radflow process for `work`, stopped again afterwards. */
+async function withRadflow(pg: BenchPostgres, label: string, work: (rf: RadflowChild, counter: TransitionCounter, target: DimseTarget) => Promise<void>): Promise<void> {
+  const url = await pg.createDatabase(label);
+  const rf = await startRadflow(REPO, url);
+  const counter = await TransitionCounter.open(url);
+  try {
+    await counter.waitQuiet(rf.pid);
+    await work(rf, counter, { port: rf.dicomPort, calledAe: 'RADFLOW', callingAe: 'CT01', noDelay: NODELAY });
+  } finally {
+    await counter.close();
+    await rf.stop();
+  }
+}
+
+/** Cores Radflow and its Postgres use with nothing to do (queue polling, timers): the background under every figure. */
+async function idleCores(pid: number, postmaster: number | null): Promise<{ radflow: number; postgres: number | null }> {
+  const [r0, p0] = [cpuSecondsOf(pid), postgresCpuSeconds(postmaster)];
+  await new Promise((r) => setTimeout(r, 5000));
+  const round = (s: number) => Math.round((s / 5) * 1000) / 1000;
+  return { radflow: round(cpuSecondsOf(pid) - r0), postgres: postmaster ? round(postgresCpuSeconds(postmaster) - p0) : null };
 }
 
 /** Part 1: WARMUP + ITERATIONS orders placed first, then C-ECHO pairs and MPPS round trips on `scus` SCUs. */
@@ -93,7 +117,7 @@ async function latencyRow(rf: RadflowChild, counter: TransitionCounter, postmast
 }
 
 /** Part 2: SAT_ORDERS orders placed, then `scus` MPPS SCUs and `conns` HL7 lanes (SC IP then SC CM) on them. */
-async function saturated(rf: RadflowChild, counter: TransitionCounter, postmaster: number | null, scenario: string, scus: number, conns: number, target: DimseTarget): Promise<SaturationRun> {
+async function saturatedRun(rf: RadflowChild, counter: TransitionCounter, postmaster: number | null, scenario: string, scus: number, conns: number, target: DimseTarget): Promise<SaturationRun> {
   const tag = `S${scus}C${conns}X`;
   const { messages, orders } = orderSet(tag, SAT_ORDERS);
   await placeOrders(rf, messages);
@@ -109,7 +133,6 @@ async function saturated(rf: RadflowChild, counter: TransitionCounter, postmaste
     const run = await saturation(counter, { radflow: rf.pid, postmaster }, { scenario, scus, connections: conns, lanes: scus + conns, op, orders: orders.length }, SAT_WARMUP, SAT_SECONDS);
     log(`${scenario}: ${run.transitionsPerSecond.toFixed(0)} transitions/s over ${run.windowSeconds.toFixed(1)} s (${run.ok} ok, ${run.failed} failed${run.ranDry ? ', orders ran out' : ''}); CPU ms/transition ${JSON.stringify(run.cpuMsPerTransition)}, machine ${run.machineBusyCores} cores`);
     if (run.ranDry) log(`WARNING: ${scenario} used all ${orders.length} orders before its window ended: raise BENCH_SAT_ORDERS`);
-    await counter.waitQuiet(rf.pid);
     return run;
   } finally {
     lanes.forEach((l) => l.close());
