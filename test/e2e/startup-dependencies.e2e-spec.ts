@@ -136,7 +136,7 @@ describe('start-up dependencies and lost connections (e2e)', () => {
       const ours = `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`;
       const before = (await sql.query(ours, [database])).rows.map((r) => r.pid as number);
       expect(before.length).toBeGreaterThan(0);
-      const terminated = await sql.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE pid = ANY($1)', [before]);
+      const terminated = await sql.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE pid = ANY($1) AND datname = $2', [before, database]);
       expect(terminated.rows.every((r) => r.ok)).toBe(true);
       // wait until the server has ended them all (new ones the pools open have other pids)
       for (let i = 0; i < 100; i++) {

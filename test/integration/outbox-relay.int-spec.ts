@@ -240,7 +240,7 @@ describe('outbox relay', () => {
       const first = await listener();
       expect(first).toBeDefined();
 
-      await pool.query('SELECT pg_terminate_backend($1)', [first]);
+      await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND datname = current_database()", [first]); // a pid reused by another database's backend is left alone
       await waitFor('the relay to see its connection lost', () => lines.some((l) => l.event === 'outbox.listen-lost'));
       const during = (await insertOutbox(pool, 6)).ids; // its NOTIFY reaches nobody
       await waitFor('a new LISTEN connection', async () => ((await listener()) ?? first) !== first);

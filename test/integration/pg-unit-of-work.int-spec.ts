@@ -35,6 +35,9 @@ afterAll(async () => {
 const q = async (text: string, params: unknown[] = []) => (await sql.query(text, params)).rows;
 
 /** The unit of work's backends: pid and state (idle, or stuck in a transaction). */
+/** Terminates the backend only if it is still one of this database's: its pid may have been reused by another spec's. */
+const TERMINATE_OURS = 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND datname = current_database()';
+
 const ingestBackends = () =>
   q(`SELECT pid, state FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'radflow-ingest'`);
 
@@ -130,7 +133,7 @@ describe('PgUnitOfWork: a connection killed by the server', () => {
     const run = tag();
     const e = await outcome(async (tx) => {
       await tx.workflow.addOutbox(event(run, 1) as never);
-      await sql.query('SELECT pg_terminate_backend($1)', [before]);
+      await sql.query(TERMINATE_OURS, [before]);
       await tx.workflow.findPatient({ id: 'NOBODY', issuer: '' });
     });
     // which one the client sees first depends on timing: the server's FATAL or the socket's end
@@ -147,7 +150,7 @@ describe('PgUnitOfWork: a connection killed by the server', () => {
   it('while idle in the pool: the next transaction runs on a new connection', async () => {
     await uow.run((tx) => tx.workflow.nextGeneratedNumber());
     const [before] = await pidOf();
-    await sql.query('SELECT pg_terminate_backend($1)', [before]);
+    await sql.query(TERMINATE_OURS, [before]);
     await waitUntil(async () => (await pidOf()).length === 0);
     const run = tag();
     // the pool may hand out the dead connection once before it has seen it close: at most that attempt fails
