@@ -1,10 +1,8 @@
-import { Client } from 'pg';
 import { omiO23 } from '@radflow/testing';
-import { ackCodeOf, MllpTestClient } from '../support/mllp-test-client';
+import { LiveRadflow, openLiveRadflow } from '../support/live-radflow';
+import { ackCodeOf } from '../support/mllp-test-client';
 import { completedDataset, inProgressDataset, StepReference, testUid } from '../support/mpps-datasets';
-import { MppsTarget, nCreate, nSet } from '../support/mpps-scu';
-import { startRadflow, RadflowProcess } from '../support/radflow-process';
-import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
+import { nCreate, nSet } from '../support/mpps-scu';
 
 const ROUNDS = Number(process.env.RACE_ROUNDS ?? 100);
 
@@ -15,27 +13,12 @@ const ROUNDS = Number(process.env.RACE_ROUNDS ?? 100);
  * The cancel leaves after a random delay so that either side can be first.
  */
 describe('lifecycle race: MPPS COMPLETED against an HL7 cancel (e2e)', () => {
-  let db: ScratchDatabase;
-  let radflow: RadflowProcess;
-  let sql: Client;
-  let hl7: MllpTestClient;
-  let target: MppsTarget;
-  const q = async (text: string, params: unknown[] = []) => (await sql.query(text, params)).rows;
+  let live: LiveRadflow;
+  const q = (text: string, params: unknown[] = []) => live.q(text, params);
+  const hl7 = { send: (bytes: Buffer) => live.hl7.send(bytes) };
 
-  beforeAll(async () => {
-    db = await createScratchDatabase();
-    radflow = await startRadflow({ DATABASE_URL: db.url });
-    target = { port: radflow.dicomPort, callingAe: 'CT01' };
-    sql = new Client({ connectionString: db.url });
-    await sql.connect();
-    hl7 = await MllpTestClient.open(radflow.hl7Port);
-  });
-  afterAll(async () => {
-    hl7?.close();
-    await sql?.end();
-    await radflow?.stop();
-    await db?.drop();
-  });
+  beforeAll(async () => (live = await openLiveRadflow()));
+  afterAll(async () => live?.close());
 
   async function scheduled(round: number): Promise<StepReference & { patientId: string }> {
     const ref = { accessionNumber: `RACE${round}`, requestedProcedureId: `RPR${round}`, spsId: `SPSR${round}`, studyInstanceUid: testUid(), patientId: `PRACE${round}` };
@@ -52,12 +35,12 @@ describe('lifecycle race: MPPS COMPLETED against an HL7 cancel (e2e)', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const ref = await scheduled(round);
       const ppsUid = testUid();
-      expect((await nCreate(target, ppsUid, inProgressDataset([ref], { PatientID: ref.patientId }))).status).toBe(0);
+      expect((await nCreate(live.mpps, ppsUid, inProgressDataset([ref], { PatientID: ref.patientId }))).status).toBe(0);
       // dcmjs-dimse opens an association for the N-SET first (50-90 ms here): the cancel waits
       // 0-100 ms, so that either can reach the database first
       const delay = Math.floor(Math.random() * 100);
       const [set, ack] = await Promise.all([
-        nSet(target, ppsUid, completedDataset()),
+        nSet(live.mpps, ppsUid, completedDataset()),
         new Promise((r) => setTimeout(r, delay)).then(() => hl7.send(Buffer.from(cancel(ref, round)))),
       ]);
       const ackCode = ackCodeOf(ack);

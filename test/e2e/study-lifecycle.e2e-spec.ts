@@ -1,11 +1,9 @@
-import { Client } from 'pg';
 import { omiO23, oruR01 } from '@radflow/testing';
 import { findscu } from '../support/dcmtk';
-import { ackCodeOf, MllpTestClient } from '../support/mllp-test-client';
+import { LiveRadflow, openLiveRadflow } from '../support/live-radflow';
+import { ackCodeOf } from '../support/mllp-test-client';
 import { completedDataset, inProgressDataset, testUid } from '../support/mpps-datasets';
-import { mppsExchange, MppsTarget } from '../support/mpps-scu';
-import { startRadflow, RadflowProcess } from '../support/radflow-process';
-import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
+import { mppsExchange } from '../support/mpps-scu';
 
 /**
  * One study through its whole life against the built process, each step over its own wire and
@@ -13,34 +11,18 @@ import { createScratchDatabase, ScratchDatabase } from '../support/scratch-datab
  * MPPS, the reports over MLLP again. After each step the history holds exactly the rows it should.
  */
 describe('a study from order to corrected report (e2e)', () => {
-  let db: ScratchDatabase;
-  let radflow: RadflowProcess;
-  let sql: Client;
-  let hl7: MllpTestClient;
-  let target: MppsTarget;
-  const q = async (text: string, params: unknown[] = []) => (await sql.query(text, params)).rows;
+  let live: LiveRadflow;
+  const q = (text: string, params: unknown[] = []) => live.q(text, params);
 
-  beforeAll(async () => {
-    db = await createScratchDatabase();
-    radflow = await startRadflow({ DATABASE_URL: db.url });
-    target = { port: radflow.dicomPort, callingAe: 'CT01' };
-    sql = new Client({ connectionString: db.url });
-    await sql.connect();
-    hl7 = await MllpTestClient.open(radflow.hl7Port);
-  });
-  afterAll(async () => {
-    hl7?.close();
-    await sql?.end();
-    await radflow?.stop();
-    await db?.drop();
-  });
+  beforeAll(async () => (live = await openLiveRadflow()));
+  afterAll(async () => live?.close());
 
   const order = { accessionNumber: 'FLOWACC1', requestedProcedureId: 'FLOWRP1', spsId: 'FLOWSPS1', studyInstanceUid: testUid() };
   const keys = { patientId: 'PFLOW0001', placerOrderNumber: 'PLFLOW1^RIS', fillerOrderNumber: 'FLFLOW1^RADFLOW' };
 
-  const send = async (text: string) => ackCodeOf(await hl7.send(Buffer.from(text)));
+  const send = async (text: string) => ackCodeOf(await live.hl7.send(Buffer.from(text)));
   const offered = async () => {
-    const r = await findscu({ port: radflow.dicomPort, calledAe: 'RADFLOW', callingAe: 'CT01' }, [`AccessionNumber=${order.accessionNumber}`, 'PatientName', '(0040,0100)[0].ScheduledProcedureStepID']);
+    const r = await findscu({ port: live.radflow.dicomPort, calledAe: 'RADFLOW', callingAe: 'CT01' }, [`AccessionNumber=${order.accessionNumber}`, 'PatientName', '(0040,0100)[0].ScheduledProcedureStepID']);
     expect(r.run.code).toBe(0);
     return r.dumps.length;
   };
@@ -66,12 +48,12 @@ describe('a study from order to corrected report (e2e)', () => {
     await next('step ->SCHEDULED order.placed hl7');
 
     const ppsUid = testUid();
-    const [created] = await mppsExchange(target, [{ kind: 'create', instanceUid: ppsUid, attributes: inProgressDataset([order], { PatientID: keys.patientId }) }]);
+    const [created] = await mppsExchange(live.mpps, [{ kind: 'create', instanceUid: ppsUid, attributes: inProgressDataset([order], { PatientID: keys.patientId }) }]);
     expect(created.status).toBe(0);
     expect(await offered()).toBe(0);
     await next('step SCHEDULED>STARTED performed.started dicom', 'study scheduled>in_progress performed.started dicom');
 
-    const [done] = await mppsExchange(target, [{ kind: 'set', instanceUid: ppsUid, attributes: completedDataset(2) }]);
+    const [done] = await mppsExchange(live.mpps, [{ kind: 'set', instanceUid: ppsUid, attributes: completedDataset(2) }]);
     expect(done.status).toBe(0);
     await next('step STARTED>COMPLETED performed.completed dicom', 'study in_progress>completed performed.completed dicom');
 

@@ -1,46 +1,20 @@
-import { Pool } from 'pg';
 import { checkIn, runUseCase } from '@radflow/domain';
-import { Hl7InboundOptions, Hl7InboundService } from '@radflow/hl7';
-import { PgUnitOfWork } from '@radflow/persistence';
 import { adt, omiO23 } from '@radflow/testing';
-import { parseAck } from '../support/hl7-peers';
-import { capturingLogger } from '../support/capturing-logger';
-import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
+import { IngestHarness, openIngestHarness } from '../support/ingest-harness';
 
 /**
  * Check-in on real Postgres: ADT^A10 "patient arriving" moves the patient's steps of that day from
  * scheduled to arrived (step and study history rows), and the check-in use case does the same by
  * order, and undoes it. Synthetic patients only.
  */
-const OPTIONS: Hl7InboundOptions = {
-  defaultCharset: 'UNICODE UTF-8', processingIds: ['P'], unhandledAdt: 'accept', duplicateIdNewContent: 'process',
-  receivingApplication: 'RADFLOW', receivingFacility: 'RAD', stationAeByModality: {}, orderPolicy: { newOrderWhenExists: 'reject' },
-};
-const CTX = { peer: '127.0.0.1', connectionId: 'int-check-in' };
-
-let db: ScratchDatabase;
-let sql: Pool;
-let uow: PgUnitOfWork;
-let service: Hl7InboundService;
+let h: IngestHarness;
 let seq = 0;
 
-beforeAll(async () => {
-  db = await createScratchDatabase();
-  sql = new Pool({ connectionString: db.url, max: 2 });
-  uow = new PgUnitOfWork(db.url, 2);
-  service = new Hl7InboundService(uow, OPTIONS, capturingLogger([]));
-});
-afterAll(async () => {
-  await uow?.close();
-  await sql?.end();
-  await db?.drop();
-});
+beforeAll(async () => (h = await openIngestHarness('int-check-in')));
+afterAll(async () => h?.close());
 
-const q = async (text: string, params: unknown[] = []) => (await sql.query(text, params)).rows;
-const send = async (text: string) => {
-  const bytes = await service.handle(Buffer.from(text, 'utf8'), CTX);
-  return { code: parseAck(bytes).code, errs: bytes.toString('latin1').split('\r').filter((s) => s.startsWith('ERR')) };
-};
+const q = (text: string, params: unknown[] = []) => h.q(text, params);
+const send = (text: string) => h.send(text);
 
 async function order(patientId: string, start: string): Promise<string> {
   const n = ++seq;
@@ -82,14 +56,14 @@ describe('check-in', () => {
   it('the use case checks in by order and undoes it; an unknown order is refused', async () => {
     const accession = await order('PCHK002', '20261124093000');
     const source = { kind: 'user' as const, ref: 'desk-1' };
-    expect(await runUseCase(uow, checkIn, { by: 'order', accessionNumber: accession }, source)).toEqual({ checkedIn: 1, unchanged: 0 });
+    expect(await runUseCase(h.uow, checkIn, { by: 'order', accessionNumber: accession }, source)).toEqual({ checkedIn: 1, unchanged: 0 });
     expect(await stateOf(accession)).toEqual({ status: 'ARRIVED', study_status: 'arrived' });
-    expect(await runUseCase(uow, checkIn, { by: 'order', accessionNumber: accession, undo: true }, source)).toEqual({ checkedIn: 1, unchanged: 0 });
+    expect(await runUseCase(h.uow, checkIn, { by: 'order', accessionNumber: accession, undo: true }, source)).toEqual({ checkedIn: 1, unchanged: 0 });
     expect(await stateOf(accession)).toEqual({ status: 'SCHEDULED', study_status: 'scheduled' });
     expect((await historyOf(accession)).slice(1)).toEqual([
       'step SCHEDULED>ARRIVED check-in user', 'study scheduled>arrived check-in user',
       'step ARRIVED>SCHEDULED check-in.undone user', 'study arrived>scheduled check-in.undone user',
     ]);
-    await expect(runUseCase(uow, checkIn, { by: 'order', accessionNumber: 'NOSUCHACC' }, source)).rejects.toMatchObject({ code: 'UNKNOWN_ORDER' });
+    await expect(runUseCase(h.uow, checkIn, { by: 'order', accessionNumber: 'NOSUCHACC' }, source)).rejects.toMatchObject({ code: 'UNKNOWN_ORDER' });
   });
 });
