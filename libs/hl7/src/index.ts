@@ -6,3 +6,4 @@ export * from './ack';
 export * from './mapping';
 export * from './inbound';
 export * from './message-log';
+export * from './outbound';

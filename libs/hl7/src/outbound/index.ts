@@ -1,0 +1,2 @@
+export * from './status-message.table';
+export * from './status-message.builder';
