@@ -24,7 +24,7 @@ function input(style: StatusMessageStyle, overrides: Partial<OrderStatusInput> =
       fillerNumber: { id: 'FL200', namespace: 'RADFLOW' },
       accessionNumber: 'ACC300',
     },
-    procedure: { requestedProcedureId: 'RP400', studyInstanceUid: '1.2.826.0.1.3680043.9.7.1', stepId: 'SPS500', modality: 'CT' },
+    procedure: { requestedProcedureId: 'RP400', studyInstanceUid: '1.2.826.0.1.3680043.9.7.1', stepId: 'SPS500', modality: 'CT', code: { value: 'CTHEAD', meaning: 'CT head', scheme: 'L' } },
     ...overrides,
   };
 }
@@ -49,7 +49,9 @@ describe('buildOrderStatusMessage', () => {
     expect([orc.text(1), orc.text(2, 1), orc.text(2, 2), orc.text(3, 1), orc.text(3, 2), orc.text(5)]).toEqual(['SC', 'PL100', 'RIS', 'FL200', 'RADFLOW', 'IP']);
     const obr = msg.segment('OBR')!;
     expect([obr.text(2, 1), obr.text(2, 2), obr.text(3, 1), obr.text(3, 2)]).toEqual(['PL100', 'RIS', 'FL200', 'RADFLOW']);
+    expect([obr.text(4, 1), obr.text(4, 2), obr.text(4, 3)]).toEqual(['CTHEAD', 'CT head', 'L']);
     expect(obr.text(18)).toBe(style === 'OMI^O23' ? undefined : 'ACC300');
+    expect(orc.raw(9)).toBe('20261123101500+0100');
   });
 
   it('OMI carries accession, requested procedure, study and step in IPC-1..5', () => {
@@ -99,7 +101,7 @@ describe('buildOrderStatusMessage', () => {
     expect(get('MSH.10')).toBe('RFS000042');
     expect(get('MSH.18')).toBe('8859/1');
     expect([get('ORC.1'), get('ORC.2.1'), get('ORC.3.1'), get('ORC.3.2'), get('ORC.5')]).toEqual(['SC', 'PL100', 'FL200', 'RADFLOW', 'IP']);
-    expect([get('OBR.2.1'), get('OBR.3.1')]).toEqual(['PL100', 'FL200']);
+    expect([get('OBR.2.1'), get('OBR.3.1'), get('OBR.4.1')]).toEqual(['PL100', 'FL200', 'CTHEAD']);
     expect([get('PID.3.1'), get('PID.3.4.2'), get('PID.5.1'), get('PID.5.2')]).toEqual(['PAT001', '1.2.3.4', TRICKY_FAMILY, 'JANE']);
     if (style === 'OMI^O23') {
       expect([get('IPC.1'), get('IPC.2'), get('IPC.3'), get('IPC.4')]).toEqual(['ACC300', 'RP400', '1.2.826.0.1.3680043.9.7.1', 'SPS500']);

@@ -48,6 +48,8 @@ export interface OrderStatusInput {
     stepId?: string;
     /** DICOM modality (IPC-5) */
     modality?: string;
+    /** The ordered procedure's code (OBR-4, required there by HL7): code, text, coding system. */
+    code?: { value: string; meaning?: string; scheme?: string };
   };
 }
 
@@ -91,17 +93,18 @@ function pid(input: OrderStatusInput): string {
 
 function orc(input: OrderStatusInput): string {
   const { order, status } = input;
-  const fields = [status.orderControl, ei(order.placerNumber), ei(order.fillerNumber), '', status.orderStatus];
   // ORC-9 date/time of transaction: when the status changed as far as this message knows.
-  if (input.destination.style !== 'ORM^O01') fields.push('', '', '', formatHl7Timestamp(input.now, input.utcOffsetMinutes));
-  return segment('ORC', fields);
+  const when = formatHl7Timestamp(input.now, input.utcOffsetMinutes);
+  return segment('ORC', [status.orderControl, ei(order.placerNumber), ei(order.fillerNumber), '', status.orderStatus, '', '', '', when]);
 }
 
-/** OBR-2/3 repeat ORC-2/3; before IPC existed (ORM, OMG) the accession travels in OBR-18. */
+/** OBR-2/3 repeat ORC-2/3, OBR-4 the procedure code; before IPC existed (ORM, OMG) the accession travels in OBR-18. */
 function obr(input: OrderStatusInput): string {
   const { order } = input;
-  const fields = ['1', ei(order.placerNumber), ei(order.fillerNumber)];
-  if (input.destination.style !== 'OMI^O23') fields.push(...Array<string>(14).fill(''), esc(order.accessionNumber));
+  const code = input.procedure?.code;
+  const service = code ? trimTrailing([esc(code.value), esc(code.meaning), esc(code.scheme)]).join(d.component) : '';
+  const fields = ['1', ei(order.placerNumber), ei(order.fillerNumber), service];
+  if (input.destination.style !== 'OMI^O23') fields.push(...Array<string>(13).fill(''), esc(order.accessionNumber));
   return segment('OBR', fields);
 }
 
