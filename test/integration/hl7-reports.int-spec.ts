@@ -84,6 +84,21 @@ const messageOf = async (controlId: string) => (await q('SELECT id, ack_code, wa
 const count = async (table: string) => Number((await q(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
 
 describe('ORU^R01 reports (P, F, C)', () => {
+  it('reports on the one procedure of a two-procedure order that its OBR-4 names', async () => {
+    const [accession, filler, head, chest] = [unique('RM'), unique('RMF'), uid(), uid()];
+    const common = { accession, fillerOrderNumber: `${filler}^RADFLOW`, placerOrderNumber: `${unique('RMP')}^RIS`, patientId: unique('RMPAT') };
+    const orders = [
+      { requestedProcedureId: 'RPHEAD', spsId: 'SPSHEAD', studyInstanceUid: head, procedure: 'CTHEAD^CT head^LOCAL^P-CTH^CT head routine^LOCAL' },
+      { requestedProcedureId: 'RPCHEST', spsId: 'SPSCHEST', studyInstanceUid: chest, procedure: 'CTCHEST^CT chest^LOCAL^P-CTC^CT chest routine^LOCAL' },
+    ];
+    expect((await send(ormO01({ ...common, orders }))).code).toBe('AA');
+    expect((await send(ormO01({ ...common, orderControl: 'SC', orderStatus: 'CM', orders }))).code).toBe('AA');
+    const a = await send(oruR01({ accession, fillerOrderNumber: `${filler}^RADFLOW`, patientId: common.patientId, obrFields: { 4: 'CTCHEST^CT chest^LOCAL' } }));
+    expect([a.code, a.errs]).toEqual(['AA', []]);
+    const states = await q('SELECT study_instance_uid, study_status FROM requested_procedures WHERE study_instance_uid = ANY($1)', [[head, chest]]);
+    expect(Object.fromEntries(states.map((r) => [r.study_instance_uid, r.study_status]))).toEqual({ [head]: 'completed', [chest]: 'final' });
+  });
+
   it('moves a completed study to preliminary, final, corrected, with history rows and numbered report versions', async () => {
     const s = await study();
     for (const status of ['P', 'F', 'C']) {

@@ -21,7 +21,7 @@ function stores(studies: MemoryStudy[]) {
   const column: Record<StudyKey, keyof MemoryStudy> = { fillerOrderNumber: 'filler', accessionNumber: 'accession', studyInstanceUid: 'studyInstanceUid' };
   const tx = {
     reports: {
-      findStudies: async (key: StudyKey, value: string) => (lookups.push(key), studies.filter((s) => s[column[key]] === value).map(({ procedureRef, studyInstanceUid }) => ({ procedureRef, studyInstanceUid }))),
+      findStudies: async (key: StudyKey, value: string) => (lookups.push(key), studies.filter((s) => s[column[key]] === value).map(({ procedureRef, studyInstanceUid, procedureCode }) => ({ procedureRef, studyInstanceUid, procedureCode }))),
       addReport: async (r: ReportRecord) => {
         const version = reports.filter((x) => x.procedureRef === r.procedureRef).length + 1;
         reports.push({ ...r, version });
@@ -50,6 +50,22 @@ const input = (o: Partial<ReportInput>): ReportInput => ({ status: 'final', stud
 const run = (tx: Pick<TransactionContext, 'workflow' | 'reports'>, ...reports: ReportInput[]) => recordReport(tx, { reports }, source);
 
 describe('record report', () => {
+  it('narrows an order of several studies by the procedure code the report names, else records it for each', async () => {
+    const order = (): MemoryStudy[] => [
+      { procedureRef: 'rp-1', studyInstanceUid: '1.2.1', accession: 'A1', procedureCode: 'CTH', state: 'completed' },
+      { procedureRef: 'rp-2', studyInstanceUid: '1.2.2', accession: 'A1', procedureCode: 'CTC', state: 'completed' },
+    ];
+    const named = stores(order());
+    await run(named.tx, input({ study: { accessionNumber: 'A1' }, procedureCode: 'ctc' }));
+    expect(named.reports.map((r) => r.procedureRef)).toEqual(['rp-2']);
+    const unnamed = stores(order());
+    await run(unnamed.tx, input({ study: { accessionNumber: 'A1' } }));
+    expect(unnamed.reports.map((r) => r.procedureRef)).toEqual(['rp-1', 'rp-2']);
+    const unknown = stores(order());
+    await run(unknown.tx, input({ study: { accessionNumber: 'A1' }, procedureCode: 'MRH' }));
+    expect(unknown.reports.map((r) => r.procedureRef)).toEqual(['rp-1', 'rp-2']);
+  });
+
   it('tries the filler number, then the accession, then the Study Instance UID; the first that names a study wins', async () => {
     const s = stores([{ procedureRef: 'rp-1', studyInstanceUid: '1.2.1', accession: 'A1', state: 'completed' }]);
     const outcomes = await run(s.tx, input({ study: { fillerOrderNumber: 'F-unknown', accessionNumber: 'A1', studyInstanceUid: '1.2.9' } }));

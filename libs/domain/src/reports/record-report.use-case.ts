@@ -23,7 +23,7 @@ type ReportStores = Pick<TransactionContext, 'workflow' | 'reports'>;
 export async function recordReport(tx: ReportStores, cmd: RecordReportCommand, source: ChangeSource): Promise<ReportOutcome[]> {
   const outcomes: ReportOutcome[] = [];
   for (const report of cmd.reports) {
-    const studies = await findStudies(tx, report.study);
+    const studies = await findStudies(tx, report.study, report.procedureCode);
     if (studies.length === 0) outcomes.push({ kind: 'unknown-study', origin: report.origin });
     for (const study of studies) outcomes.push(await recordFor(tx, study.procedureRef, report, source));
   }
@@ -44,16 +44,21 @@ async function recordFor(tx: ReportStores, procedureRef: string, report: ReportI
 
 /**
  * The first key that names a study wins (filler number, accession, Study Instance UID). An order
- * key names every study of the order; a Study Instance UID among them narrows it to that one.
+ * key names every study of the order; a Study Instance UID among them narrows it to that one, else
+ * the procedure code the report names. A report that narrows to nothing stays with every study of
+ * the order (what the order key said).
  */
-async function findStudies(tx: Pick<ReportStores, 'reports'>, keys: StudyKeys): Promise<StudyMatch[]> {
+async function findStudies(tx: Pick<ReportStores, 'reports'>, keys: StudyKeys, procedureCode?: string): Promise<StudyMatch[]> {
   for (const key of STUDY_KEY_ORDER) {
     const value = keys[key];
     if (!value) continue;
     const found = await tx.reports.findStudies(key, value);
     if (found.length === 0) continue;
-    const named = keys.studyInstanceUid ? found.filter((s) => s.studyInstanceUid === keys.studyInstanceUid) : [];
-    return named.length > 0 ? named : found;
+    const byUid = keys.studyInstanceUid ? found.filter((s) => s.studyInstanceUid === keys.studyInstanceUid) : [];
+    if (byUid.length > 0) return byUid;
+    const code = procedureCode?.trim().toUpperCase();
+    const byCode = code && found.length > 1 ? found.filter((s) => s.procedureCode?.trim().toUpperCase() === code) : [];
+    return byCode.length > 0 ? byCode : found;
   }
   return [];
 }

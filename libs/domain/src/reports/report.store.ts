@@ -5,6 +5,8 @@ import { ReportStatus, StudyKey } from './report';
 export interface StudyMatch {
   procedureRef: string;
   studyInstanceUid: string;
+  /** The requested procedure's code value, when it has one. */
+  procedureCode?: string;
 }
 
 /** A report to store as the next version of its study's report. */

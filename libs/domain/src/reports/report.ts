@@ -32,6 +32,8 @@ export interface ReportInput {
   observedAt?: Date;
   /** Who interpreted the study, as the reporting system names them. */
   interpreter?: string;
+  /** The code of the procedure reported on: tells the studies of one order apart when its keys name several. */
+  procedureCode?: string;
   /** Where the edge read the report (handed back in errors and outcomes). */
   origin?: InputOrigin;
 }

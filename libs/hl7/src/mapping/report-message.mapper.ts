@@ -69,6 +69,9 @@ function toReport(msg: Hl7Message, group: ObservationGroup, status: ReportStatus
   // OBR-32 NDL: the interpreter's CNN is its first component (ID & family & given …)
   const interpreter = cnnToPersonName(obr, 32) || obr.text(32, 1, 1);
   if (interpreter) report.interpreter = interpreter;
+  // the procedure as orders carry it: OBR-44, else OBR-4 (components 1-3)
+  const procedureCode = obr.text(44, 1)?.trim() || obr.text(4, 1)?.trim();
+  if (procedureCode) report.procedureCode = procedureCode;
   return report;
 }
 

@@ -3,11 +3,11 @@ import { Sql, SqlSession } from './sql';
 
 /** Which study rows each key names: an order's numbers name all of its studies. */
 const STUDIES_BY: Readonly<Record<StudyKey, string>> = {
-  fillerOrderNumber: `SELECT r.id, r.study_instance_uid FROM imaging_orders o JOIN requested_procedures r ON r.order_ref = o.id
+  fillerOrderNumber: `SELECT r.id, r.study_instance_uid, r.code->>'value' AS procedure_code FROM imaging_orders o JOIN requested_procedures r ON r.order_ref = o.id
                        WHERE o.filler_order_number = $1 ORDER BY r.id`,
-  accessionNumber: `SELECT r.id, r.study_instance_uid FROM imaging_orders o JOIN requested_procedures r ON r.order_ref = o.id
+  accessionNumber: `SELECT r.id, r.study_instance_uid, r.code->>'value' AS procedure_code FROM imaging_orders o JOIN requested_procedures r ON r.order_ref = o.id
                      WHERE o.accession_number = $1 ORDER BY r.id`,
-  studyInstanceUid: 'SELECT id, study_instance_uid FROM requested_procedures WHERE study_instance_uid = $1',
+  studyInstanceUid: `SELECT id, study_instance_uid, code->>'value' AS procedure_code FROM requested_procedures WHERE study_instance_uid = $1`,
 };
 
 /** ReportStore over one Postgres transaction. */
@@ -19,8 +19,8 @@ export class PgReportStore implements ReportStore {
   }
 
   async findStudies(key: StudyKey, value: string): Promise<StudyMatch[]> {
-    const rows = await this.sql<{ id: string; study_instance_uid: string }>(STUDIES_BY[key], [value]);
-    return rows.map((r) => ({ procedureRef: r.id, studyInstanceUid: r.study_instance_uid }));
+    const rows = await this.sql<{ id: string; study_instance_uid: string; procedure_code: string | null }>(STUDIES_BY[key], [value]);
+    return rows.map((r) => ({ procedureRef: r.id, studyInstanceUid: r.study_instance_uid, ...(r.procedure_code ? { procedureCode: r.procedure_code } : {}) }));
   }
 
   /**
