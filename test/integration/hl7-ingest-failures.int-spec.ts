@@ -4,6 +4,7 @@ import { PgUnitOfWork } from '@radflow/persistence';
 import { adt, nextControlId, omiO23, ormO01 } from '@radflow/testing';
 import { Fault, installFault } from '../support/fault-trigger';
 import { parseAck, ParsedAck } from '../support/hl7-peers';
+import { INGEST_OPTIONS } from '../support/ingest-harness';
 import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
 import { capturingLogger, LogLine as Line } from '../support/capturing-logger';
 
@@ -13,16 +14,7 @@ import { capturingLogger, LogLine as Line } from '../support/capturing-logger';
  * deadlock, unique violation), never by stubbing the driver. Synthetic patients only.
  */
 
-const OPTIONS: Hl7InboundOptions = {
-  defaultCharset: 'UNICODE UTF-8',
-  processingIds: ['P'],
-  unhandledAdt: 'accept',
-  duplicateIdNewContent: 'process',
-  receivingApplication: 'RADFLOW',
-  receivingFacility: 'RAD',
-  stationAeByModality: {},
-  orderPolicy: { newOrderWhenExists: 'reject' },
-};
+const OPTIONS: Hl7InboundOptions = INGEST_OPTIONS;
 
 const CTX = { peer: '127.0.0.1', connectionId: 'int-1' };
 

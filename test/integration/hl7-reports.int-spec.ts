@@ -5,6 +5,7 @@ import { nextControlId, ormO01, oruR01, OruR01Fixture } from '@radflow/testing';
 import { parseAck } from '../support/hl7-peers';
 import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
 import { capturingLogger } from '../support/capturing-logger';
+import { INGEST_OPTIONS } from '../support/ingest-harness';
 
 /**
  * ORU^R01 reports through the inbound service and the real unit of work on real Postgres: each
@@ -13,16 +14,7 @@ import { capturingLogger } from '../support/capturing-logger';
  * and then nothing changes. Orders are placed and completed over HL7 first. Synthetic patients only.
  */
 
-const OPTIONS: Hl7InboundOptions = {
-  defaultCharset: 'UNICODE UTF-8',
-  processingIds: ['P'],
-  unhandledAdt: 'accept',
-  duplicateIdNewContent: 'process',
-  receivingApplication: 'RADFLOW',
-  receivingFacility: 'RAD',
-  stationAeByModality: {},
-  orderPolicy: { newOrderWhenExists: 'reject' },
-};
+const OPTIONS: Hl7InboundOptions = INGEST_OPTIONS;
 const STRICT: SenderProfile = {
   name: 'strict-reports', charset: 'UNICODE UTF-8', ackMode: 'original',
   leniency: Object.fromEntries(Object.keys(ALL_LENIENT).map((r) => [r, 'strict'])) as Record<LeniencyRule, LeniencyMode>,
